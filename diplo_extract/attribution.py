@@ -1,0 +1,73 @@
+"""Which meeting a passage of the article is about, so threats and agreements land on the right meeting.
+
+Threats and agreements are extracted once per article (one small pass each, not one per meeting); code then
+attributes each to meetings by where its words stand. A meeting is marked in the text by the names of the
+participants that set it apart from the other meetings (Saif for one call, Turgumbayev for the other); a
+passage belongs to the meeting whose marker last precedes it. With one meeting, everything is its own.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+
+from diplo_extract.llm_schema import LLMMeeting
+from diplo_extract.names import name_key
+
+
+def _marker_words(meeting: LLMMeeting) -> set[str]:
+    words = set()
+    for person in meeting.participants:
+        name = person.name.strip()
+        if not name:
+            continue
+        words.add(name)
+        parts = name.split()
+        if len(parts) > 1:
+            words.update({parts[-1], parts[0]} if len(parts[0]) > 3 else {parts[-1]})
+    return {w for w in words if len(w) >= 3}
+
+
+class MeetingLocator:
+    """Maps character positions of an article to the meetings they are about."""
+
+    def __init__(self, text: str, meetings: Sequence[LLMMeeting]):
+        self.count = len(meetings)
+        words = [_marker_words(m) for m in meetings]
+        keys = [{name_key(w) for w in ws} for ws in words]
+        markers: list[tuple[int, int]] = []
+        for index, own in enumerate(words):
+            others = set().union(*(k for j, k in enumerate(keys) if j != index)) if self.count > 1 else set()
+            for word in own:
+                if name_key(word) in others:
+                    continue
+                for match in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text):
+                    markers.append((match.start(), index))
+        markers.sort()
+        self._positions = [position for position, _ in markers]
+        self._owners = [owner for _, owner in markers]
+
+    def owners_at(self, position: int) -> set[int]:
+        """Meetings a passage starting at ``position`` is about (all of them before any marker)."""
+        if self.count <= 1:
+            return set(range(self.count))
+        at = bisect.bisect_right(self._positions, position) - 1
+        return set(range(self.count)) if at < 0 else {self._owners[at]}
+
+    def owners_of(self, quote: str, text: str, fallback: int | None) -> set[int]:
+        """Meetings concerned by every occurrence of ``quote`` (case-insensitive) in the text.
+
+        The same words often recur for several meetings ("terrorism and extremism" in each of two calls),
+        so every occurrence counts; ``fallback`` is the located position when the quote is not verbatim.
+        """
+        if self.count <= 1:
+            return set(range(self.count))
+        owners: set[int] = set()
+        needle = quote.strip()
+        if needle:
+            for match in re.finditer(re.escape(needle), text, flags=re.IGNORECASE):
+                owners |= self.owners_at(match.start())
+        if not owners and fallback is not None:
+            owners = self.owners_at(fallback)
+        return owners
