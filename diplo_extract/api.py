@@ -22,7 +22,7 @@ _extractors_lock = threading.Lock()
 
 def _config_key(config: BackendConfig) -> tuple[object, ...]:
     extras = tuple(sorted((k, repr(v)) for k, v in config.extra_body.items()))
-    return (config.backend, config.model, config.base_url, config.api_key, extras)
+    return (config.backend, config.model, config.base_url, config.api_key, extras, config.server_flavor)
 
 
 def get_extractor(backend: str | None = None, *, model: str | None = None, base_url: str | None = None,
@@ -34,7 +34,8 @@ def get_extractor(backend: str | None = None, *, model: str | None = None, base_
         shared = _extractors.get(key)
         if shared is None:
             shared = Extractor(create_backend(config.backend, model=config.model, base_url=config.base_url,
-                                              api_key=config.api_key, extra_body=config.extra_body))
+                                              api_key=config.api_key, extra_body=config.extra_body,
+                                              server_flavor=config.server_flavor))
             _extractors[key] = shared
     return shared if options is None else Extractor(shared.backend, options)
 

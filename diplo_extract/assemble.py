@@ -63,6 +63,21 @@ class Assembler:
     def _keep(self, span: Span | None) -> bool:
         return not (self.drop_ungrounded and span is not None and not span.grounded)
 
+    def without_invented_people(self, meeting: LLMMeeting, path: str) -> LLMMeeting:
+        """The meeting minus participants whose names the article does not contain.
+
+        A name the article does not contain is invented (or copied from the prompt), not an ungrounded
+        fact: leaving it in would put a person in a meeting they never attended.
+        """
+        kept = []
+        for person in meeting.participants:
+            if person.name.strip() and not locate(person.name.strip(), self.text).grounded:
+                self.warn("participant_not_in_text", f"dropped participant {person.name!r}: not in the article",
+                          path)
+                continue
+            kept.append(person)
+        return meeting.model_copy(update={"participants": kept})
+
     def participants(self, meeting: LLMMeeting, path: str) -> list[Participant]:
         """Participants whose names occur in the article, one per person, with ISO countries."""
         people: list[Participant] = []
@@ -77,8 +92,6 @@ class Assembler:
             if name is not None:
                 evidence = locate(name, self.text)
                 if not evidence.grounded:
-                    # A name the article does not contain is invented (or copied from the prompt), not an
-                    # ungrounded fact: leaving it in would put a person in a meeting they never attended.
                     self.warn("participant_not_in_text", f"dropped participant {name!r}: not in the article",
                               item_path)
                     continue
@@ -91,25 +104,10 @@ class Assembler:
                 name_key=name_key(name) if name else None,
                 title=title,
                 organization=organization,
-                country=self._participant_country(raw.country, title, organization),
+                country=participant_country(raw.country, title, organization),
                 evidence=evidence if evidence is not None and evidence.grounded else None,
             ))
         return people
-
-    @staticmethod
-    def _participant_country(country: str, title: str | None, organization: str | None) -> str | None:
-        if organization and is_intergovernmental(organization) and not to_country_code(organization):
-            return None
-        code = to_country_code(country) if country.strip() else None
-        if code:
-            return code
-        # The model often leaves country empty when the title says it ("Kazakh minister of internal affairs").
-        for phrase in (title, organization):
-            if phrase:
-                found = countries_in(phrase)
-                if len(found) == 1:
-                    return found[0]
-        return None
 
     def threats(self, raw_threats: list[LLMThreat], locator: MeetingLocator) -> list[tuple[Threat, set[int]]]:
         """Threats, one per category, from the model's pass and the lexicon, with the meetings they concern."""
@@ -197,6 +195,22 @@ class Assembler:
             summary=describe(raw),
             evidence=evidence,
         )
+
+
+def participant_country(country: str, title: str | None, organization: str | None) -> str | None:
+    """ISO code of the country a participant represents, from the model's country name, else the title."""
+    if organization and is_intergovernmental(organization) and not to_country_code(organization):
+        return None
+    code = to_country_code(country) if country.strip() else None
+    if code:
+        return code
+    # The model often leaves country empty when the title says it ("Kazakh minister of internal affairs").
+    for phrase in (title, organization):
+        if phrase:
+            found = countries_in(phrase)
+            if len(found) == 1:
+                return found[0]
+    return None
 
 
 def _same_participant(existing: Participant, name: str | None, organization: str | None) -> bool:

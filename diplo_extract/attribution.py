@@ -13,20 +13,27 @@ import re
 from collections.abc import Sequence
 
 from diplo_extract.llm_schema import LLMMeeting
-from diplo_extract.names import name_key
+from diplo_extract.names import HONORIFICS, name_key
+
+
+_PARTICLES = frozenset({"bin", "ibn", "bint", "al", "el", "de", "da", "van", "von", "der", "del", "la", "le"})
+_HONORIFIC_WORDS = frozenset(word.casefold().strip(".") for title in HONORIFICS for word in title.split())
 
 
 def _marker_words(meeting: LLMMeeting) -> set[str]:
+    """Full names and their distinctive words ("Saif" for "Sheikh Saif bin Zayed"), as written."""
     words = set()
     for person in meeting.participants:
         name = person.name.strip()
         if not name:
             continue
         words.add(name)
-        parts = name.split()
-        if len(parts) > 1:
-            words.update({parts[-1], parts[0]} if len(parts[0]) > 3 else {parts[-1]})
-    return {w for w in words if len(w) >= 3}
+        for token in re.split(r"[\s,]+", name):
+            token = token.strip(".,'’()")
+            folded = token.casefold()
+            if len(token) >= 3 and folded not in _PARTICLES and folded not in _HONORIFIC_WORDS:
+                words.add(token)
+    return words
 
 
 class MeetingLocator:
@@ -59,7 +66,8 @@ class MeetingLocator:
         """Meetings concerned by every occurrence of ``quote`` (case-insensitive) in the text.
 
         The same words often recur for several meetings ("terrorism and extremism" in each of two calls),
-        so every occurrence counts; ``fallback`` is the located position when the quote is not verbatim.
+        so every occurrence counts; ``fallback`` is the located position when the quote is not verbatim, and
+        a quote found nowhere concerns every meeting.
         """
         if self.count <= 1:
             return set(range(self.count))
@@ -68,6 +76,7 @@ class MeetingLocator:
         if needle:
             for match in re.finditer(re.escape(needle), text, flags=re.IGNORECASE):
                 owners |= self.owners_at(match.start())
-        if not owners and fallback is not None:
-            owners = self.owners_at(fallback)
+        if not owners:
+            # Words that cannot be placed (an ungrounded quote) concern the article as a whole.
+            owners = self.owners_at(fallback) if fallback is not None else set(range(self.count))
         return owners

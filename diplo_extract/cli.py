@@ -7,6 +7,7 @@ bad configuration), 1 for a runtime failure (endpoint down, model output unusabl
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -183,6 +184,8 @@ def model_info() -> None:
 
 def main() -> None:
     """Console entry point."""
+    # instructor logs every failed attempt at ERROR level; the CLI reports the final outcome itself.
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)
     try:
         app()
     except KeyboardInterrupt:

@@ -120,9 +120,9 @@ class Extractor:
             answers.threats.extend(part.threats)
             answers.cooperation.extend(part.cooperation)
             answers.agreements.extend(part.agreements)
-        reported = [m for m in merge_meetings(answers.meetings) if m.status is not LLMMeetingStatus.BACKGROUND]
-
         assembler = Assembler(text=text, anchor=dates.anchor, drop_ungrounded=self.options.drop_ungrounded)
+        real = [assembler.without_invented_people(m, f"reported[{i}]") for i, m in enumerate(answers.meetings)]
+        reported = [m for m in merge_meetings(real) if m.status is not LLMMeetingStatus.BACKGROUND]
         locator = MeetingLocator(text, reported)
         threats = assembler.threats(answers.threats, locator)
         areas = assembler.cooperation(answers.cooperation, locator)

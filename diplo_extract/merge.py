@@ -7,7 +7,6 @@ people of one are all among the named people of the other. Two phone calls shari
 
 from __future__ import annotations
 
-from diplo_extract.countries import to_country_code
 from diplo_extract.llm_schema import LLMMeeting, LLMParticipant
 from diplo_extract.names import same_person
 from diplo_extract.schema import MeetingKind
@@ -77,8 +76,10 @@ def split_bilateral_calls(meeting: LLMMeeting) -> list[LLMMeeting]:
     """
     if meeting.kind not in _BILATERAL_KINDS:
         return [meeting]
+    from diplo_extract.assemble import participant_country
+
     named = [p for p in meeting.participants if p.name.strip()]
-    codes = [to_country_code(p.country) for p in named]
+    codes = [participant_country(p.country, p.title, p.organization) for p in named]
     if len(named) < 3 or None in codes or len(set(codes)) < 3:
         return [meeting]
     host, host_code = named[0], codes[0]

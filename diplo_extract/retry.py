@@ -17,31 +17,39 @@ from tenacity import RetryCallState, wait_random_exponential
 TRANSIENT_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
 
 
-def unwrap(exc: BaseException) -> BaseException:
-    """The innermost cause of an exception chain (instructor wraps provider errors)."""
-    seen: set[int] = set()
-    current = exc
-    while id(current) not in seen:
-        seen.add(id(current))
+def causes(exc: BaseException) -> list[BaseException]:
+    """The exception and its chain of causes, outermost first."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
         inner = getattr(current, "original", None) or current.__cause__
-        if inner is None or not isinstance(inner, BaseException):
-            break
-        current = inner
-    return current
+        current = inner if isinstance(inner, BaseException) else None
+    return chain
 
 
-def is_transient(exc: BaseException) -> bool:
-    """True for failures another request may fix: timeouts, connection errors, 429, 5xx."""
-    try:
-        import httpx
-        import openai
-    except ImportError:  # pragma: no cover - both are core dependencies
-        return isinstance(exc, TimeoutError | ConnectionError)
+def unwrap(exc: BaseException) -> BaseException:
+    """The provider's own exception under instructor's wrappers (an openai error, a timeout...)."""
+    for cause in causes(exc):
+        if not type(cause).__module__.startswith("instructor"):
+            return cause
+    return exc
+
+
+def _transient(exc: BaseException) -> bool:
+    import httpx
+    import openai
+
     if isinstance(exc, openai.APITimeoutError | openai.APIConnectionError):
         return True
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code in TRANSIENT_STATUS
     return isinstance(exc, TimeoutError | ConnectionError | httpx.TransportError)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True for failures another request may fix: timeouts, connection errors, 429, 5xx."""
+    return any(_transient(cause) for cause in causes(exc))
 
 
 def retry_after_seconds(exc: BaseException) -> float | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from rapidfuzz import fuzz
 
-from diplo_extract.errors import InputFileError
+from diplo_extract.errors import InputFileError, OutputValidationError
 from diplo_extract.schema import ArticleExtraction, MatchMethod, Span
 
 _SPACE = re.compile(r"\s+")
@@ -22,6 +22,22 @@ _SPACE = re.compile(r"\s+")
 
 def _fold(text: str) -> str:
     return _SPACE.sub(" ", text).strip().casefold()
+
+
+def parse_record(raw: str | bytes) -> ArticleExtraction:
+    """Parse and validate one JSON record.
+
+    Raises:
+        OutputValidationError: not JSON, or not a valid ``ArticleExtraction``.
+    """
+    try:
+        return ArticleExtraction.model_validate_json(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0] if exc.errors() else {"msg": str(exc), "loc": ()}
+        where = ".".join(str(part) for part in first["loc"]) or "the record"
+        raise OutputValidationError(
+            f"not a valid record: {exc.error_count()} errors, first at {where}: {first['msg']}", original=exc
+        ) from exc
 
 
 def span_problem(span: Span, text: str) -> str | None:

@@ -27,7 +27,8 @@ RECORDING_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 def cassette_backend() -> OpenAICompatibleBackend:
     """The backend cassettes were recorded with: llama.cpp's server, same sampling as the embedded one."""
     return OpenAICompatibleBackend(model=RECORDING_MODEL, base_url=RECORDING_BASE_URL,
-                                   settings=GenerationSettings(extra_body=dict(LLAMA_CPP_EXTRAS)))
+                                   settings=GenerationSettings(extra_body=dict(LLAMA_CPP_EXTRAS)),
+                                   server_flavor="llama_cpp")
 
 
 def extract_with_cassette(article: Path, cassette: Path, vcr_config: dict[str, Any],

@@ -86,3 +86,12 @@ def test_every_example_names_a_participant_from_the_text(records: dict[str, Arti
         named = [p for m in record.meetings for p in m.participants if p.name]
         assert named, stem
         assert all(p.name in text for p in named if p.evidence and p.evidence.match.value == "exact")
+
+
+def test_no_cassette_holds_credentials_or_cookies() -> None:
+    cassettes = sorted(CASSETTES.rglob("*.yaml"))
+    assert cassettes
+    for cassette in cassettes:
+        text = cassette.read_text(encoding="utf-8").lower()
+        for needle in ("authorization:", "api-key:", "x-api-key:", "set-cookie:", "cookie:", "bearer ", "sk-"):
+            assert needle not in text, f"{cassette.name} contains {needle!r}"

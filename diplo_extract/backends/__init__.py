@@ -2,7 +2,8 @@
 
 Environment: ``DIPLO_EXTRACT_BACKEND`` (``embedded`` or ``openai``), ``DIPLO_EXTRACT_MODEL``,
 ``OPENAI_BASE_URL``, ``OPENAI_API_KEY``, ``DIPLO_EXTRACT_EXTRA_BODY`` (JSON merged into every request,
-e.g. ``{"repeat_penalty": 1.0}`` for llama.cpp's server). Setting ``OPENAI_BASE_URL`` or ``OPENAI_API_KEY``
+e.g. ``{"repeat_penalty": 1.0}`` for llama.cpp's server), ``DIPLO_EXTRACT_SERVER_FLAVOR`` (``openai`` or
+``llama_cpp``: how structured output is requested), ``DIPLO_EXTRACT_MAX_ATTEMPTS`` (transport attempts). Setting ``OPENAI_BASE_URL`` or ``OPENAI_API_KEY``
 alone selects the ``openai`` backend.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from diplo_extract.backends.base import Backend, GenerationSettings, UsageMeter
 from diplo_extract.errors import ConfigurationError
+from diplo_extract.retry import RetryPolicy
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
@@ -28,6 +30,7 @@ class BackendConfig:
     base_url: str | None
     api_key: str | None
     extra_body: dict[str, object]
+    server_flavor: str = "openai"
 
 
 def _extra_body_from_env() -> dict[str, object]:
@@ -44,7 +47,8 @@ def _extra_body_from_env() -> dict[str, object]:
 
 
 def resolve_config(backend: str | None = None, *, model: str | None = None, base_url: str | None = None,
-                   api_key: str | None = None, extra_body: dict[str, object] | None = None) -> BackendConfig:
+                   api_key: str | None = None, extra_body: dict[str, object] | None = None,
+                   server_flavor: str | None = None) -> BackendConfig:
     """Apply the resolution order: argument > environment > embedded default."""
     env = os.environ
     base_url = base_url or env.get("OPENAI_BASE_URL") or None
@@ -59,6 +63,7 @@ def resolve_config(backend: str | None = None, *, model: str | None = None, base
         base_url=base_url,
         api_key=api_key,
         extra_body=extra_body if extra_body is not None else _extra_body_from_env(),
+        server_flavor=server_flavor or env.get("DIPLO_EXTRACT_SERVER_FLAVOR") or "openai",
     )
 
 
@@ -80,7 +85,19 @@ def _make_openai(config: BackendConfig) -> Backend:
         base_url=config.base_url,
         api_key=config.api_key,
         settings=GenerationSettings(extra_body=dict(config.extra_body)),
+        retry_policy=RetryPolicy(max_attempts=_int_env("DIPLO_EXTRACT_MAX_ATTEMPTS", 5)),
+        server_flavor=config.server_flavor,
     )
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        return max(1, int(raw))
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must be a whole number, not {raw!r}", original=exc) from exc
 
 
 _FACTORIES: dict[str, Callable[[BackendConfig], Backend]] = {
@@ -90,9 +107,11 @@ _FACTORIES: dict[str, Callable[[BackendConfig], Backend]] = {
 
 
 def create_backend(backend: str | None = None, *, model: str | None = None, base_url: str | None = None,
-                   api_key: str | None = None, extra_body: dict[str, object] | None = None) -> Backend:
+                   api_key: str | None = None, extra_body: dict[str, object] | None = None,
+                   server_flavor: str | None = None) -> Backend:
     """Build the backend the arguments and environment select (nothing is loaded until first use)."""
-    config = resolve_config(backend, model=model, base_url=base_url, api_key=api_key, extra_body=extra_body)
+    config = resolve_config(backend, model=model, base_url=base_url, api_key=api_key, extra_body=extra_body,
+                            server_flavor=server_flavor)
     return _FACTORIES[config.backend](config)
 
 

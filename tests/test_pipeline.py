@@ -1,0 +1,119 @@
+"""The deterministic half of the pipeline, driven by a fake backend with prepared answers.
+
+These tests check what code does with model answers (grounding, normalisation, dates, splitting,
+attribution, dropping invented people); they are not extraction results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from diplo_extract.extractor import Extractor
+from diplo_extract.llm_schema import (
+    LLMAgreement,
+    LLMCommitments,
+    LLMCooperation,
+    LLMMeeting,
+    LLMMeetingList,
+    LLMParticipant,
+    LLMThreat,
+    LLMThreatList,
+)
+from diplo_extract.reader import article_from_text
+from fake_backend import QueuedBackend
+
+ARTICLE = (
+    "(Xinhua) 10:37, June 08, 2021\n\nBEIJING, June 7 (Xinhua) -- Chinese Minister of Public Security Zhao Kezhi on Monday held phone "
+    "conversations respectively with Sheikh Saif bin Zayed, minister of interior of the United Arab Emirates, "
+    "and with Yerlan Turgumbayev, Kazakh minister of internal affairs.\n\n"
+    "During his phone call with Saif, Zhao called for combating cross-border gambling and telecom fraud.\n\n"
+    "When talking with Turgumbayev, Zhao said the two sides should fight terrorism and extremism and agreed to "
+    "maintain regular strategic communication.\n"
+)
+
+
+def _person(name: str, country: str, title: str = "") -> LLMParticipant:
+    return LLMParticipant(name=name, title=title, organization="", country=country)
+
+
+def _one_call_with_three_people() -> LLMMeetingList:
+    return LLMMeetingList(meetings=[LLMMeeting(
+        quote="Zhao Kezhi on Monday held phone conversations", kind="phone_call", status="held",
+        date_text="on Monday", city="",
+        participants=[_person("Zhao Kezhi", "China"), _person("Sheikh Saif bin Zayed", "UAE"),
+                      _person("Yerlan Turgumbayev", "", "Kazakh minister of internal affairs"),
+                      _person("Ivan Example", "Russia")],
+    )])
+
+
+def _run(*answers: object) -> tuple[object, QueuedBackend]:
+    backend = QueuedBackend(*answers)  # type: ignore[arg-type]
+    record = Extractor(backend).extract(article_from_text(ARTICLE))
+    return record, backend
+
+
+def test_two_calls_split_dated_grounded_and_attributed() -> None:
+    threats = LLMThreatList(threats=[LLMThreat(quote="telecom fraud", category="telecom_fraud")])
+    commitments = LLMCommitments(
+        cooperation=[LLMCooperation(quote="law_enforcement", area="law_enforcement")],  # not in the text
+        agreements=[LLMAgreement(quote="agreed to maintain regular strategic communication",
+                                 summary="maintain regular strategic communication", status="agreed")],
+    )
+    record, backend = _run(_one_call_with_three_people(), threats, commitments)
+
+    assert len(backend.prompts) == 3
+    assert [m.kind.value for m in record.meetings] == ["phone_call", "phone_call"]
+    assert [m.date for m in record.meetings] == [dt.date(2021, 6, 7)] * 2
+    first, second = record.meetings
+    assert [(p.name, p.country) for p in first.participants] == [("Zhao Kezhi", "CN"), ("Sheikh Saif bin Zayed", "AE")]
+    assert [(p.name, p.country) for p in second.participants] == [("Zhao Kezhi", "CN"), ("Yerlan Turgumbayev", "KZ")]
+    # gambling and telecom fraud are named in the Saif paragraph; terrorism and extremism in the other one.
+    assert {t.category.value for t in first.threats} == {"gambling", "telecom_fraud"}
+    assert {t.category.value for t in second.threats} == {"terrorism", "extremism"}
+    assert {t.category.value: t.detected_by for t in first.threats} == {"telecom_fraud": "both",
+                                                                         "gambling": "lexicon"}
+    assert first.agreements == []
+    assert [a.summary for a in second.agreements] == ["maintain regular strategic communication"]
+    assert second.agreements[0].parties == ["CN", "KZ"]
+    assert first.cooperation_areas == [] and second.cooperation_areas == []  # guessed area dropped
+    for _, span in record.iter_spans():
+        assert span.grounded and span.start is not None
+        assert ARTICLE[span.start:span.end].casefold() in span.quote.casefold() or span.match.value != "exact"
+
+
+def test_a_person_not_in_the_article_is_dropped_with_a_warning() -> None:
+    record, _ = _run(_one_call_with_three_people(), LLMThreatList(), LLMCommitments())
+    names = {p.name for m in record.meetings for p in m.participants}
+    assert "Ivan Example" not in names
+    assert any(w.code == "participant_not_in_text" and "Ivan Example" in w.message for w in record.warnings)
+
+
+def test_background_events_are_not_meetings_and_no_meeting_skips_later_passes() -> None:
+    background = LLMMeetingList(meetings=[LLMMeeting(
+        quote="phone conversations", kind="phone_call", status="background", date_text="", city="",
+        participants=[])])
+    record, backend = _run(background)
+    assert record.meetings == []
+    assert len(backend.prompts) == 1
+
+
+def test_ungrounded_quote_is_kept_flagged_or_dropped_on_request() -> None:
+    invented = LLMThreatList(threats=[LLMThreat(quote="piracy on the high seas", category="organized_crime")])
+    record, _ = _run(_one_call_with_three_people(), invented, LLMCommitments())
+    flagged = [t for m in record.meetings for t in m.threats if t.category.value == "organized_crime"]
+    assert flagged and not flagged[0].evidence.grounded  # type: ignore[union-attr]
+    assert any(w.code == "ungrounded" for w in record.warnings)
+
+    from diplo_extract.extractor import ExtractOptions
+
+    backend = QueuedBackend(_one_call_with_three_people(), invented, LLMCommitments())
+    strict = Extractor(backend, ExtractOptions(drop_ungrounded=True)).extract(article_from_text(ARTICLE))
+    assert all(t.category.value != "organized_crime" for m in strict.meetings for t in m.threats)
+
+
+def test_provenance_counts_calls_and_tokens() -> None:
+    record, backend = _run(_one_call_with_three_people(), LLMThreatList(), LLMCommitments())
+    assert record.provenance.model_calls == 3
+    assert record.provenance.usage.prompt_tokens > 0
+    assert record.provenance.backend == "fake"
+    assert len(record.provenance.prompt_version) == 12
