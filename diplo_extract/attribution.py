@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from diplo_extract.llm_schema import LLMMeeting
 from diplo_extract.names import HONORIFICS, name_key
 
-
 _PARTICLES = frozenset({"bin", "ibn", "bint", "al", "el", "de", "da", "van", "von", "der", "del", "la", "le"})
 _HONORIFIC_WORDS = frozenset(word.casefold().strip(".") for title in HONORIFICS for word in title.split())
 

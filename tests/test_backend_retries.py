@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from fake_server import ScriptedServer, json_response
 
 from diplo_extract.backends.base import GenerationSettings, UsageMeter
 from diplo_extract.backends.openai_compat import OpenAICompatibleBackend
@@ -19,7 +20,6 @@ from diplo_extract.errors import (
 )
 from diplo_extract.llm_schema import LLMThreatList
 from diplo_extract.retry import RetryPolicy
-from fake_server import ScriptedServer, json_response
 
 GOOD = {"threats": [{"quote": "telecom fraud", "category": "telecom_fraud"}]}
 MESSAGES = [{"role": "system", "content": "List threats."}, {"role": "user", "content": "Article: ..."}]

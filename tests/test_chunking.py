@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+
 from conftest import DEV_SET
+from fake_backend import QueuedBackend
+
 from diplo_extract.chunking import split_into_chunks
 from diplo_extract.extractor import ExtractOptions, Extractor
 from diplo_extract.llm_schema import LLMCommitments, LLMMeeting, LLMMeetingList, LLMParticipant, LLMThreatList
 from diplo_extract.merge import merge_meetings
 from diplo_extract.reader import article_from_text
-from fake_backend import QueuedBackend
 
 
 def _words(text: str) -> int:
@@ -35,7 +38,7 @@ def test_concatenated_real_articles_split_into_overlapping_chunks_that_cover_the
     for chunk in chunks:
         covered.update(range(chunk.start, chunk.start + len(chunk.text)))
     assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
-    for first, second in zip(chunks, chunks[1:], strict=False):
+    for first, second in itertools.pairwise(chunks):
         assert second.start < first.start + len(first.text), "consecutive chunks share a paragraph"
 
 

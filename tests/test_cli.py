@@ -23,7 +23,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize(("make", "reason"), [
     (lambda d: d / "missing.txt", "does not exist"),
     (lambda d: d, "directory"),
-    (lambda d: (d / "empty.txt").write_text("") and d / "empty.txt" or d / "empty.txt", "empty"),
+    (lambda d: ((d / "empty.txt").write_text("") and d / "empty.txt") or d / "empty.txt", "empty"),
     (lambda d: (d / "bin.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50) and d / "bin.txt", "binary"),
 ])
 def test_bad_input_files_give_one_line_and_exit_2(tmp_path: Path, make: object, reason: str) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import EXAMPLES
+
 from diplo_extract.model_store import model_info
 from diplo_extract.schema import ArticleExtraction
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from fake_backend import QueuedBackend
+
 from diplo_extract.extractor import Extractor
 from diplo_extract.llm_schema import (
     LLMAgreement,
@@ -20,10 +22,10 @@ from diplo_extract.llm_schema import (
     LLMThreatList,
 )
 from diplo_extract.reader import article_from_text
-from fake_backend import QueuedBackend
 
 ARTICLE = (
-    "(Xinhua) 10:37, June 08, 2021\n\nBEIJING, June 7 (Xinhua) -- Chinese Minister of Public Security Zhao Kezhi on Monday held phone "
+    "(Xinhua) 10:37, June 08, 2021\n\n"
+    "BEIJING, June 7 (Xinhua) -- Chinese Minister of Public Security Zhao Kezhi on Monday held phone "
     "conversations respectively with Sheikh Saif bin Zayed, minister of interior of the United Arab Emirates, "
     "and with Yerlan Turgumbayev, Kazakh minister of internal affairs.\n\n"
     "During his phone call with Saif, Zhao called for combating cross-border gambling and telecom fraud.\n\n"
@@ -112,7 +114,7 @@ def test_ungrounded_quote_is_kept_flagged_or_dropped_on_request() -> None:
 
 
 def test_provenance_counts_calls_and_tokens() -> None:
-    record, backend = _run(_one_call_with_three_people(), LLMThreatList(), LLMCommitments())
+    record, _backend = _run(_one_call_with_three_people(), LLMThreatList(), LLMCommitments())
     assert record.provenance.model_calls == 3
     assert record.provenance.usage.prompt_tokens > 0
     assert record.provenance.backend == "fake"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
@@ -52,7 +53,5 @@ def test_parse_record_gives_a_typed_error_naming_the_place() -> None:
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
     max_leaves=20).map(json.dumps)))
 def test_parse_record_raises_only_its_typed_error(raw: str | bytes) -> None:
-    try:
+    with contextlib.suppress(OutputValidationError):
         parse_record(raw)
-    except OutputValidationError:
-        pass

@@ -3,8 +3,8 @@
 Environment: ``DIPLO_EXTRACT_BACKEND`` (``embedded`` or ``openai``), ``DIPLO_EXTRACT_MODEL``,
 ``OPENAI_BASE_URL``, ``OPENAI_API_KEY``, ``DIPLO_EXTRACT_EXTRA_BODY`` (JSON merged into every request,
 e.g. ``{"repeat_penalty": 1.0}`` for llama.cpp's server), ``DIPLO_EXTRACT_SERVER_FLAVOR`` (``openai`` or
-``llama_cpp``: how structured output is requested), ``DIPLO_EXTRACT_MAX_ATTEMPTS`` (transport attempts). Setting ``OPENAI_BASE_URL`` or ``OPENAI_API_KEY``
-alone selects the ``openai`` backend.
+``llama_cpp``: how structured output is requested), ``DIPLO_EXTRACT_MAX_ATTEMPTS`` (transport attempts).
+Setting ``OPENAI_BASE_URL`` or ``OPENAI_API_KEY`` alone selects the ``openai`` backend.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ dependency exceptions to :mod:`diplo_extract.errors`.
 
 from __future__ import annotations
 
-import json
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -235,8 +234,3 @@ class Backend(ABC):
 def _short(exc: BaseException, limit: int = 300) -> str:
     text = f"{type(exc).__name__}: {exc}"
     return text if len(text) <= limit else text[:limit] + "..."
-
-
-def dumps_compact(value: Any) -> str:
-    """JSON without spaces, for prompts (fewer tokens)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
