@@ -15,6 +15,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 if TYPE_CHECKING:
     from diplo_extract.api import extract_file, extract_text
+    from diplo_extract.batch import extract_files
 
 
 def __getattr__(name: str) -> Any:
@@ -24,6 +25,10 @@ def __getattr__(name: str) -> Any:
         from diplo_extract import api
 
         return getattr(api, name)
+    if name == "extract_files":
+        from diplo_extract.batch import extract_files
+
+        return extract_files
     raise AttributeError(f"module 'diplo_extract' has no attribute {name!r}")
 
 
@@ -37,5 +42,6 @@ __all__ = [
     "Threat",
     "__version__",
     "extract_file",
+    "extract_files",
     "extract_text",
 ]

@@ -1,7 +1,8 @@
 """The functions users call: ``extract_text`` and ``extract_file``.
 
 Backends are built once per configuration and kept, so a script calling ``extract_file`` in a loop loads
-the embedded model once.
+the embedded model once. Finished records go to the result cache (:mod:`diplo_extract.cache`), so the same
+text extracted again with the same settings costs no model call.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ import os
 import threading
 from pathlib import Path
 
+from diplo_extract import prompts
 from diplo_extract.backends import BackendConfig, create_backend, resolve_config
+from diplo_extract.cache import cache_key, code_version, open_cache
 from diplo_extract.extractor import ExtractOptions, Extractor
+from diplo_extract.model_store import MODEL_PATH_ENV
 from diplo_extract.reader import ArticleSource, article_from_text, read_article
 from diplo_extract.schema import ArticleExtraction
 
@@ -40,17 +44,52 @@ def get_extractor(backend: str | None = None, *, model: str | None = None, base_
     return shared if options is None else Extractor(shared.backend, options)
 
 
+def _model_identity(extractor: Extractor) -> str:
+    backend = extractor.backend
+    # The embedded backend learns DIPLO_EXTRACT_MODEL_PATH's file name only when it loads the model; the
+    # cache is consulted before that, so the name is resolved here the same way.
+    custom = os.environ.get(MODEL_PATH_ENV) if backend.name == "embedded" else None
+    return Path(custom).stem if custom else backend.model
+
+
+def _cache_key(source: ArticleSource, extractor: Extractor) -> str:
+    options = extractor.options
+    # Only options that change the record; the token budget decides whether a record is returned at all.
+    varying = (("chunk_tokens", str(options.chunk_tokens)), ("details_pass", str(options.details_pass)),
+               ("drop_ungrounded", str(options.drop_ungrounded)), ("published", str(options.published)))
+    return cache_key(source.sha256, backend=extractor.backend.name, model=_model_identity(extractor),
+                     prompt_version=prompts.prompt_version(), code=code_version(), options=varying)
+
+
 def extract_source(source: ArticleSource, *, backend: str | None = None, model: str | None = None,
                    base_url: str | None = None, api_key: str | None = None,
-                   options: ExtractOptions | None = None) -> ArticleExtraction:
-    """Extract from an already-read article (see :mod:`diplo_extract.reader`)."""
+                   options: ExtractOptions | None = None, use_cache: bool = True) -> ArticleExtraction:
+    """Extract from an already-read article (see :mod:`diplo_extract.reader`).
+
+    With ``use_cache`` (the default) a record already extracted from the same text with the same prompt,
+    backend, model, schema, library code and options comes from the result cache
+    (:mod:`diplo_extract.cache`), marked ``provenance.cached``, without a model call; a fresh record is
+    stored there.
+    """
     extractor = get_extractor(backend, model=model, base_url=base_url, api_key=api_key, options=options)
-    return extractor.extract(source)
+    if not use_cache:
+        return extractor.extract(source)
+    cache = open_cache()
+    key = _cache_key(source, extractor)
+    hit = cache.get(key)
+    budget = extractor.options.token_budget
+    if hit is not None and (budget is None or hit.provenance.usage.total_tokens <= budget):
+        # The same text may come from another file: the record names the one asked about.
+        return hit.model_copy(update={"article": hit.article.model_copy(update={"source_path": source.path})})
+    record = extractor.extract(source)
+    cache.put(key, record)
+    return record
 
 
 def extract_text(text: str, *, backend: str | None = None, model: str | None = None,
                  base_url: str | None = None, api_key: str | None = None, published: dt.date | None = None,
-                 drop_ungrounded: bool = False, token_budget: int | None = None) -> ArticleExtraction:
+                 drop_ungrounded: bool = False, token_budget: int | None = None,
+                 use_cache: bool = True) -> ArticleExtraction:
     """Extract the meetings an article's text reports.
 
     Args:
@@ -62,6 +101,7 @@ def extract_text(text: str, *, backend: str | None = None, model: str | None = N
         published: publication date from metadata, to resolve relative dates when the text has none.
         drop_ungrounded: drop items whose evidence cannot be found in the text (default: keep, flagged).
         token_budget: stop with ``TokenBudgetExceededError`` when the article costs more tokens.
+        use_cache: answer from the result cache when this text was extracted with the same settings.
 
     Returns:
         An ``ArticleExtraction`` valid against the published JSON Schema.
@@ -72,12 +112,13 @@ def extract_text(text: str, *, backend: str | None = None, model: str | None = N
     """
     options = ExtractOptions(published=published, drop_ungrounded=drop_ungrounded, token_budget=token_budget)
     return extract_source(article_from_text(text), backend=backend, model=model, base_url=base_url,
-                          api_key=api_key, options=options)
+                          api_key=api_key, options=options, use_cache=use_cache)
 
 
 def extract_file(path: str | os.PathLike[str], *, backend: str | None = None, model: str | None = None,
                  base_url: str | None = None, api_key: str | None = None, published: dt.date | None = None,
-                 drop_ungrounded: bool = False, token_budget: int | None = None) -> ArticleExtraction:
+                 drop_ungrounded: bool = False, token_budget: int | None = None,
+                 use_cache: bool = True) -> ArticleExtraction:
     """Read an article file (.txt, .html or .json) and extract its meetings; see :func:`extract_text`.
 
     Raises:
@@ -87,4 +128,4 @@ def extract_file(path: str | os.PathLike[str], *, backend: str | None = None, mo
     source = read_article(Path(path))
     options = ExtractOptions(published=published, drop_ungrounded=drop_ungrounded, token_budget=token_budget)
     return extract_source(source, backend=backend, model=model, base_url=base_url, api_key=api_key,
-                          options=options)
+                          options=options, use_cache=use_cache)

@@ -115,8 +115,12 @@ class Assembler:
         for raw in raw_threats:
             if raw.category in found:
                 continue
-            span = self.ground(raw.quote, f"threats[{len(found)}]")
-            if not self._keep(span):
+            span = locate(raw.quote.strip(), self.text) if raw.quote.strip() else None
+            if span is None or not span.grounded:
+                # A threat is named by its words: words the article does not contain (a category name, or the
+                # prompt's examples) mean the model invented the threat, as with an invented participant.
+                self.warn("threat_not_in_text", f"dropped {raw.category.value}: {raw.quote[:60]!r} is not in "
+                          "the article", f"threats[{len(found)}]")
                 continue
             owners = locator.owners_of(raw.quote, self.text, span.start if span else None)
             found[raw.category] = (

@@ -8,21 +8,29 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+import time
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from types import TracebackType
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from diplo_extract.errors import DiploExtractError, UserInputError
 
+if TYPE_CHECKING:
+    from diplo_extract.batch import BatchOutcome, BatchSummary
+
 app = typer.Typer(help="Extract validated, grounded records of diplomatic and security meetings from news.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 model_app = typer.Typer(help="The embedded model: install, verify, report.", no_args_is_help=True)
 app.add_typer(model_app, name="model")
+cache_app = typer.Typer(help="The result cache: records already extracted.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,6 +40,13 @@ class OutputFormat(StrEnum):
 
     JSON = "json"
     JSONL = "jsonl"
+
+
+class BatchFormat(StrEnum):
+    """Output formats of ``batch``."""
+
+    JSONL = "jsonl"
+    CSV = "csv"
 
 
 def _fail(exc: DiploExtractError) -> typer.Exit:
@@ -57,6 +72,7 @@ ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="Model name 
 BaseUrlOpt = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint URL.")]
 ApiKeyOpt = Annotated[str | None, typer.Option("--api-key", envvar="OPENAI_API_KEY", show_envvar=False,
                                                help="API key (default: OPENAI_API_KEY).")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Ask the model even if the result is cached.")]
 
 
 @app.command()
@@ -70,6 +86,7 @@ def extract(
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.JSON,
     drop_ungrounded: Annotated[bool, typer.Option(help="Drop items whose evidence is not in the text.")] = False,
     token_budget: Annotated[int | None, typer.Option(help="Stop an article that costs more tokens.")] = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Extract meetings from article files and print the records."""
     from diplo_extract.api import extract_file
@@ -78,7 +95,8 @@ def extract(
     for path in files:
         try:
             record = extract_file(path, backend=backend, model=model, base_url=base_url, api_key=api_key,
-                                  drop_ungrounded=drop_ungrounded, token_budget=token_budget)
+                                  drop_ungrounded=drop_ungrounded, token_budget=token_budget,
+                                  use_cache=not no_cache)
         except DiploExtractError as exc:
             if len(files) == 1:
                 raise
@@ -153,6 +171,144 @@ def eval_command(
     render_report(result, Console())
     if report is not None:
         write_report_json(result, report)
+
+
+class _BatchProgress:
+    """Batch progress on stderr: a rich bar on a terminal, one plain line per article otherwise."""
+
+    def __init__(self, total: int, summary: BatchSummary, *, echo_lines: bool):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.total = total
+        self.summary = summary
+        self.echo_lines = echo_lines  # no --out: the records go to stdout
+        self.started = time.monotonic()
+        self.bar: Progress | None = None
+        if sys.stderr.isatty():
+            self.bar = Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("failed {task.fields[failed]}"), TextColumn("{task.fields[rate]}"),
+                                TextColumn("ETA"), TimeRemainingColumn(), console=Console(stderr=True),
+                                # Records printed to stdout must reach stdout, not be drawn above the bar.
+                                redirect_stdout=False, redirect_stderr=False)
+            self.task = self.bar.add_task("batch", total=total, failed=0, rate="")
+
+    def __enter__(self) -> _BatchProgress:
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+    def __call__(self, outcome: BatchOutcome) -> None:
+        self.summary.add(outcome)
+        if self.echo_lines and outcome.status != "skipped":
+            typer.echo(json.dumps(outcome.to_line(), ensure_ascii=False))
+        finished = self.summary.done + self.summary.failed + self.summary.skipped
+        if self.bar is not None:
+            rate = (self.summary.done + self.summary.failed) / max(time.monotonic() - self.started, 1e-9)
+            self.bar.update(self.task, completed=finished, failed=self.summary.failed, rate=f"{rate:.2f}/s")
+            return
+        note = {"ok": " (cached)" if outcome.cached else "", "skipped": " (already in the output)"}.get(
+            outcome.status, f": {(outcome.error or {}).get('message')}")
+        typer.echo(f"[{finished}/{self.total}] {outcome.status} {outcome.path}{note}", err=True)
+
+    def finish(self, message: str) -> None:
+        """Stop the bar and print a last line."""
+        self.__exit__(None, None, None)
+        typer.echo(message, err=True)
+
+
+@app.command()
+@handles_errors
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="Article files, folders (searched recursively), or - to "
+                                                     "read paths from stdin.")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="JSONL output (a folder for --format csv); "
+                                                                "default: lines on stdout, no resume.")] = None,
+    output_format: Annotated[BatchFormat, typer.Option("--format", "-f")] = BatchFormat.JSONL,
+    concurrency: Annotated[int | None, typer.Option("--concurrency", "-j", min=1,
+                                                    help="Articles in flight (openai backend; default 4).")] = None,
+    resume: Annotated[bool, typer.Option(help="Skip articles the output already holds.")] = True,
+    glob: Annotated[str, typer.Option(help="File patterns searched for in folders.")] = "*.txt,*.html,*.htm,*.json",
+    no_cache: NoCacheOpt = False,
+    backend: BackendOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
+) -> None:
+    """Extract many articles, one JSON line each, surviving failures; exit 1 if any article failed."""
+    from diplo_extract.backends import resolve_config
+    from diplo_extract.batch import BatchAborted, BatchSummary, expand_inputs, extract_files
+
+    if output_format is BatchFormat.CSV and out is None:
+        raise typer.BadParameter("--format csv writes a folder: give --out", param_hint="--out")
+    if resolve_config(backend, model=model, base_url=base_url, api_key=api_key).backend == "embedded":
+        typer.echo("embedded backend: one article at a time (one llama.cpp model instance)", err=True)
+        concurrency = None
+    paths = expand_inputs(inputs, globs=[g.strip() for g in glob.split(",") if g.strip()], stdin=sys.stdin)
+    summary = BatchSummary()
+    with _BatchProgress(len(paths), summary, echo_lines=out is None) as show:
+        try:
+            for _ in extract_files(paths, out=out, concurrency=concurrency, resume=resume, backend=backend,
+                                   model=model, base_url=base_url, api_key=api_key, use_cache=not no_cache,
+                                   output_format=output_format.value, progress=show):
+                pass
+        except BatchAborted:
+            show.finish("aborted: " + summary.line())
+            sys.stdout.flush()
+            os._exit(130)  # a second Ctrl-C: do not wait for the articles still running
+        except KeyboardInterrupt:
+            show.finish("interrupted: " + summary.line())
+            raise typer.Exit(130) from None
+        except DiploExtractError:
+            show.finish("stopped: " + summary.line())
+            raise
+        except OSError as exc:  # the output cannot be written (disk full, permissions): one line, exit 1
+            show.finish(f"error: cannot write {out}: {exc}\nstopped: {summary.line()}")
+            raise typer.Exit(1) from None
+    typer.echo(summary.line(), err=True)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@cache_app.command("info")
+@handles_errors
+def cache_info() -> None:
+    """Where the result cache is, how many records it holds and its size on disk."""
+    import sqlite3
+
+    from diplo_extract.cache import open_cache
+
+    cache = open_cache()
+    try:
+        info = cache.info()
+    except sqlite3.Error as exc:
+        typer.echo(f"error: result cache {cache.path} is not readable ({exc}); delete the file", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(json.dumps({"path": str(info.path), "exists": info.exists, "entries": info.entries,
+                           "size_bytes": info.size_bytes}, indent=2))
+
+
+@cache_app.command("clear")
+@handles_errors
+def cache_clear() -> None:
+    """Delete every cached record."""
+    import sqlite3
+
+    from diplo_extract.cache import open_cache
+
+    cache = open_cache()
+    try:
+        removed = cache.clear()
+    except sqlite3.Error as exc:
+        typer.echo(f"error: result cache {cache.path} is not readable ({exc}); delete the file", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"removed {removed} records from {cache.path}")
 
 
 @model_app.command("install")

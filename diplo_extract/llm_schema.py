@@ -20,6 +20,7 @@ from diplo_extract.schema import AgreementStatus, MeetingKind, ThreatCategory
 ShortText = Annotated[str, StringConstraints(max_length=80)]
 NameText = Annotated[str, StringConstraints(max_length=60)]
 QuoteText = Annotated[str, StringConstraints(max_length=160)]
+SentenceText = Annotated[str, StringConstraints(max_length=320)]
 DateText = Annotated[str, StringConstraints(max_length=40)]
 
 MAX_MEETINGS = 6
@@ -82,7 +83,7 @@ class LLMParticipant(_LLMModel):
 class LLMMeeting(_LLMModel):
     """One interaction the article reports."""
 
-    quote: QuoteText = Field(description="The sentence of the article that reports this interaction, copied.")
+    quote: SentenceText = Field(description="The sentence of the article that reports this interaction, copied.")
     kind: MeetingKind
     status: LLMMeetingStatus
     date_text: DateText = Field(default="", description="When, copied as written ('on Monday'), or empty.")

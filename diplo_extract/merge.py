@@ -7,11 +7,28 @@ people of one are all among the named people of the other. Two phone calls shari
 
 from __future__ import annotations
 
+import re
+
 from diplo_extract.llm_schema import LLMMeeting, LLMParticipant
 from diplo_extract.names import same_person
 from diplo_extract.schema import MeetingKind
 
 _BILATERAL_KINDS = (MeetingKind.PHONE_CALL,)
+# The words of a report settle a call's medium better than a 1.5B model's label does ("held phone
+# conversations" labelled "meeting" happens often); other kinds have no such unambiguous words.
+_KIND_WORDS = (
+    (MeetingKind.VIDEO_CALL, re.compile(r"video[- ]?(?:conference|call|link|format)|videoconferenc|via video",
+                                        re.IGNORECASE)),
+    (MeetingKind.PHONE_CALL, re.compile(r"phone|telephone", re.IGNORECASE)),
+)
+
+
+def kind_from_report(meeting: LLMMeeting) -> LLMMeeting:
+    """The meeting with its kind set to phone or video call when the reporting words say so."""
+    for kind, words in _KIND_WORDS:
+        if words.search(meeting.quote):
+            return meeting if meeting.kind == kind else meeting.model_copy(update={"kind": kind})
+    return meeting
 
 
 def _named(meeting: LLMMeeting) -> list[str]:
@@ -52,7 +69,7 @@ def _union_participants(first: list[LLMParticipant], second: list[LLMParticipant
 def merge_meetings(meetings: list[LLMMeeting]) -> list[LLMMeeting]:
     """Meetings in first-seen order, duplicates folded into the first report (participants unioned)."""
     result: list[LLMMeeting] = []
-    for meeting in (part for reported in meetings for part in split_bilateral_calls(reported)):
+    for meeting in (part for reported in meetings for part in split_bilateral_calls(kind_from_report(reported))):
         for index, kept in enumerate(result):
             if same_meeting(kept, meeting):
                 result[index] = kept.model_copy(update={

@@ -19,3 +19,4 @@ def test_wheel_contains_prompts_and_py_typed(tmp_path: Path) -> None:
         assert f"diplo_extract/prompts/{prompt.name}" in names
     assert "diplo_extract/py.typed" in names
     assert "diplo_extract/country_aliases.json" in names
+    assert any(name.startswith("diplo_extract/report_assets/") for name in names)

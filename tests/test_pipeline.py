@@ -99,18 +99,31 @@ def test_background_events_are_not_meetings_and_no_meeting_skips_later_passes() 
     assert len(backend.prompts) == 1
 
 
-def test_ungrounded_quote_is_kept_flagged_or_dropped_on_request() -> None:
-    invented = LLMThreatList(threats=[LLMThreat(quote="piracy on the high seas", category="organized_crime")])
-    record, _ = _run(_one_call_with_three_people(), invented, LLMCommitments())
-    flagged = [t for m in record.meetings for t in m.threats if t.category.value == "organized_crime"]
-    assert flagged and not flagged[0].evidence.grounded  # type: ignore[union-attr]
+def test_ungrounded_agreement_is_kept_flagged_or_dropped_on_request() -> None:
+    paraphrased = LLMCommitments(agreements=[LLMAgreement(
+        quote="the ministers signed a memorandum on police training", summary="police training memorandum",
+        status="signed")])
+    record, _ = _run(_one_call_with_three_people(), LLMThreatList(), paraphrased)
+    flagged = [a for m in record.meetings for a in m.agreements]
+    assert flagged and flagged[0].evidence is not None and not flagged[0].evidence.grounded
+    assert flagged[0].evidence.start is None
     assert any(w.code == "ungrounded" for w in record.warnings)
 
     from diplo_extract.extractor import ExtractOptions
 
-    backend = QueuedBackend(_one_call_with_three_people(), invented, LLMCommitments())
+    backend = QueuedBackend(_one_call_with_three_people(), LLMThreatList(), paraphrased)
     strict = Extractor(backend, ExtractOptions(drop_ungrounded=True)).extract(article_from_text(ARTICLE))
-    assert all(t.category.value != "organized_crime" for m in strict.meetings for t in m.threats)
+    assert all(not m.agreements for m in strict.meetings)
+
+
+def test_a_threat_whose_words_are_not_in_the_article_is_dropped() -> None:
+    invented = LLMThreatList(threats=[LLMThreat(quote="money_laundering", category="money_laundering"),
+                                      LLMThreat(quote="telecom fraud", category="telecom_fraud")])
+    record, _ = _run(_one_call_with_three_people(), invented, LLMCommitments())
+    categories = {t.category.value for m in record.meetings for t in m.threats}
+    assert "money_laundering" not in categories
+    assert "telecom_fraud" in categories
+    assert any(w.code == "threat_not_in_text" for w in record.warnings)
 
 
 def test_provenance_counts_calls_and_tokens() -> None:

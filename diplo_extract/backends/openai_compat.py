@@ -1,62 +1,110 @@
 """Any OpenAI-compatible endpoint: OpenAI, Azure OpenAI, vLLM, Ollama, ``python -m llama_cpp.server``.
 
-The provider part (base URL, key, timeout, HTTP client) is built here; the call path is the shared one in
+The provider part (base URLs, key, timeout, HTTP clients) is built here; the call path is the shared one in
 :class:`~diplo_extract.backends.base.Backend`. The ``openai`` client's own retries are switched off so that
 tenacity is the one transport-retry mechanism and every retry is counted in provenance.
+
+Several base URLs (a list, or one string with commas) spread requests over several servers through an
+:class:`~diplo_extract.backends.endpoints.EndpointPool`; see that module for how endpoints are chosen,
+taken out and probed back in. With one URL the pool only counts: no probe, no change to the retry waits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from diplo_extract.backends.base import Backend, GenerationSettings, to_llama_cpp_response_format
+from diplo_extract.backends.base import (
+    Backend,
+    GenerationSettings,
+    Messages,
+    ModelT,
+    UsageMeter,
+    to_llama_cpp_response_format,
+)
+from diplo_extract.backends.endpoints import (
+    EndpointPool,
+    FailoverRetryPolicy,
+    http_probe,
+    is_endpoint_failure,
+    split_base_urls,
+)
 from diplo_extract.errors import ConfigurationError
 from diplo_extract.retry import RetryPolicy
 
 DEFAULT_TIMEOUT = 600.0  # a CPU llama.cpp server can take minutes on a long article
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
 # "openai": native structured outputs (OpenAI, Azure, vLLM, Ollama); "llama_cpp": llama.cpp's server, which
 # wants {"type": "json_object", "schema": ...} instead.
 SERVER_FLAVORS = ("openai", "llama_cpp")
 
 
 class OpenAICompatibleBackend(Backend):
-    """Structured completions from an OpenAI-compatible chat-completions endpoint."""
+    """Structured completions from one or several OpenAI-compatible chat-completions endpoints."""
 
     name = "openai"
 
-    def __init__(self, *, model: str, base_url: str | None = None, api_key: str | None = None,
+    def __init__(self, *, model: str, base_url: str | Sequence[str] | None = None, api_key: str | None = None,
                  timeout: float = DEFAULT_TIMEOUT, settings: GenerationSettings | None = None,
                  retry_policy: RetryPolicy | None = None, http_client: Any = None,
-                 server_flavor: str = "openai"):
-        super().__init__(model=model, endpoint=base_url or "https://api.openai.com/v1",
+                 server_flavor: str = "openai", probe: Callable[[str], bool] | None = http_probe):
+        urls = split_base_urls(base_url)
+        super().__init__(model=model, endpoint=",".join(urls) or DEFAULT_BASE_URL,
                          settings=settings, retry_policy=retry_policy)
-        self._base_url = base_url
+        # None keeps the openai client's own default (OPENAI_BASE_URL, else api.openai.com), as before.
+        self._base_urls: list[str | None] = list(urls) or [None]
+        self.pool = EndpointPool([u or DEFAULT_BASE_URL for u in self._base_urls],
+                                 probe=probe if len(urls) > 1 else None)
+        if len(urls) > 1:
+            self.retry_policy = FailoverRetryPolicy.around(self.retry_policy, self.pool)
         self._api_key = api_key
         self._timeout = timeout
         self._http_client = http_client
-        self._client: Any = None
+        self._clients: list[Any] = []
+        self._answered = threading.local()  # the endpoint that answered this thread's last request
         if server_flavor not in SERVER_FLAVORS:
             raise ConfigurationError(f"server flavor {server_flavor!r} unknown; use one of {SERVER_FLAVORS}")
         self.server_flavor = server_flavor
 
+    @property
+    def several(self) -> bool:
+        """Whether requests are spread over several endpoints."""
+        return len(self._base_urls) > 1
+
     def _raw_create(self) -> Callable[..., Any]:
         import openai
 
-        self._client = openai.OpenAI(
-            base_url=self._base_url,
-            # Local servers accept any key; a placeholder keeps the client from refusing to start.
-            api_key=self._api_key or "not-needed",
-            timeout=self._timeout,
-            max_retries=0,
-            http_client=self._http_client,
-        )
-        create: Callable[..., Any] = self._client.chat.completions.create
-        if self.server_flavor == "llama_cpp":
-            def llama_cpp_create(**kwargs: Any) -> Any:
-                return create(**to_llama_cpp_response_format(kwargs))
+        creates: dict[str, Callable[..., Any]] = {}
+        for base_url, url in zip(self._base_urls, self.pool.urls, strict=True):
+            client = openai.OpenAI(
+                base_url=base_url,
+                # Local servers accept any key; a placeholder keeps the client from refusing to start.
+                api_key=self._api_key or "not-needed",
+                timeout=self._timeout,
+                max_retries=0,
+                http_client=self._http_client,
+            )
+            self._clients.append(client)
+            creates[url] = client.chat.completions.create
+        pool = self.pool
+        answered = self._answered
+        llama_cpp = self.server_flavor == "llama_cpp"
 
-            return llama_cpp_create
+        # Called once per transport attempt and per re-ask, so each of them picks its endpoint afresh.
+        def create(**kwargs: Any) -> Any:
+            if llama_cpp:
+                kwargs = to_llama_cpp_response_format(kwargs)
+            url = pool.acquire()
+            try:
+                response = creates[url](**kwargs)
+            except Exception as exc:
+                pool.release(url, failure=is_endpoint_failure(exc))
+                raise
+            pool.release(url, failure=False)
+            answered.url = url
+            return response
+
         return create
 
     def _call_options(self) -> dict[str, Any]:
@@ -65,8 +113,27 @@ class OpenAICompatibleBackend(Backend):
             options["extra_body"] = dict(self.settings.extra_body)
         return options
 
+    def generate(self, messages: Messages, response_model: type[ModelT], *, max_tokens: int,
+                 meter: UsageMeter) -> ModelT:
+        """As :meth:`Backend.generate`; with several endpoints ``meter.endpoints`` gets the one that answered."""
+        if not self.several:
+            return super().generate(messages, response_model, max_tokens=max_tokens, meter=meter)
+        before = len(meter.endpoints)
+        self._answered.url = None
+        try:
+            return super().generate(messages, response_model, max_tokens=max_tokens, meter=meter)
+        finally:
+            # The shared path records self.endpoint (every URL); the record should name the server that answered.
+            del meter.endpoints[before:]
+            if self._answered.url is not None:
+                meter.endpoints.append(self._answered.url)
+
+    def endpoint_stats(self) -> dict[str, dict[str, int | bool]]:
+        """Counts per endpoint (requests, ok, failed, taken_out, probes, in_flight, in_service)."""
+        return self.pool.snapshot()
+
     def close(self) -> None:
-        """Close the HTTP connection pool."""
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        """Close the HTTP connection pools."""
+        for client in self._clients:
+            client.close()
+        self._clients = []
