@@ -14,6 +14,7 @@ from diplo_extract.attribution import MeetingLocator
 from diplo_extract.countries import countries_in, is_intergovernmental, to_country_code
 from diplo_extract.dates import resolve_date
 from diplo_extract.grounding import locate
+from diplo_extract.lexicon import find_cooperation_areas, find_threats
 from diplo_extract.llm_schema import LLMAgreement, LLMCooperation, LLMMeeting, LLMMeetingStatus, LLMThreat
 from diplo_extract.names import name_key, same_person
 from diplo_extract.schema import (
@@ -28,7 +29,6 @@ from diplo_extract.schema import (
     Threat,
     ThreatCategory,
 )
-from diplo_extract.threat_lexicon import find_threats
 
 _STATUS = {
     LLMMeetingStatus.HELD: MeetingStatus.HELD,
@@ -141,13 +141,15 @@ class Assembler:
         return list(found.values())
 
     def cooperation(self, raw_areas: list[LLMCooperation], locator: MeetingLocator) -> list[tuple[str, set[int]]]:
-        """Cooperation areas with the meetings they concern (areas carry no evidence in the record)."""
+        """Cooperation areas from the model (when its words are in the article) and the lexicon, by meeting."""
         result: list[tuple[str, set[int]]] = []
         for raw in raw_areas:
             span = locate(raw.quote, self.text) if raw.quote.strip() else None
-            if span is not None and not span.grounded:
-                continue  # an area whose words are not in the article was guessed from the vocabulary
-            result.append((raw.area.value, locator.owners_of(raw.quote, self.text, span.start if span else None)))
+            if span is None or not span.grounded:
+                continue  # an area whose words are not in the article was copied from the vocabulary
+            result.append((raw.area.value, locator.owners_of(raw.quote, self.text, span.start)))
+        result.extend((hit.category.value, locator.owners_at(hit.start))
+                      for hit in find_cooperation_areas(self.text))
         return result
 
     def agreements(self, raw_agreements: list[LLMAgreement],
@@ -179,6 +181,10 @@ class Assembler:
                       path)
             return None
         date_text = raw.date_text.strip() or None
+        if date_text and not locate(date_text, self.text, fuzzy_threshold=90).grounded:
+            # A date phrase the article does not contain was made up (often the press release's own date).
+            self.warn("date_not_in_text", f"ignored date {date_text!r}: not in the article", path)
+            date_text = None
         date = resolve_date(date_text, self.anchor, previous=previous_date) if date_text else None
         parties = list(dict.fromkeys(p.country for p in participants if p.country))
         city = raw.city.strip() or None

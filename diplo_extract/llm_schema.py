@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from diplo_extract.schema import AgreementStatus, MeetingKind, ThreatCategory
 
 ShortText = Annotated[str, StringConstraints(max_length=80)]
-NameText = Annotated[str, StringConstraints(max_length=60)]
+NameText = Annotated[str, StringConstraints(max_length=80)]
 QuoteText = Annotated[str, StringConstraints(max_length=160)]
 SentenceText = Annotated[str, StringConstraints(max_length=320)]
 DateText = Annotated[str, StringConstraints(max_length=40)]

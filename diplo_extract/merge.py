@@ -17,17 +17,27 @@ _BILATERAL_KINDS = (MeetingKind.PHONE_CALL,)
 # The words of a report settle a call's medium better than a 1.5B model's label does ("held phone
 # conversations" labelled "meeting" happens often); other kinds have no such unambiguous words.
 _KIND_WORDS = (
-    (MeetingKind.VIDEO_CALL, re.compile(r"video[- ]?(?:conference|call|link|format)|videoconferenc|via video",
+    (MeetingKind.VIDEO_CALL, re.compile(r"video[- ]?(?:conferenc|call|link|format)|videoconferenc|via video",
                                         re.IGNORECASE)),
-    (MeetingKind.PHONE_CALL, re.compile(r"phone|telephone", re.IGNORECASE)),
+    (MeetingKind.PHONE_CALL, re.compile(r"\b(?:tele)?phone\b", re.IGNORECASE)),
+    (MeetingKind.RECEPTION, re.compile(r"\breception\b|\b(?:received|receives|hosted)\b", re.IGNORECASE)),
 )
+# A plain "meeting" of three or more countries' representatives is what the annotation scheme calls a
+# conference (steering committees, working groups, ministerial sessions).
+_MULTILATERAL = 3
 
 
 def kind_from_report(meeting: LLMMeeting) -> LLMMeeting:
-    """The meeting with its kind set to phone or video call when the reporting words say so."""
+    """The meeting with its kind set from the reporting words (call, video call, reception) or its size."""
+    from diplo_extract.assemble import participant_country
+
     for kind, words in _KIND_WORDS:
         if words.search(meeting.quote):
             return meeting if meeting.kind == kind else meeting.model_copy(update={"kind": kind})
+    if meeting.kind == MeetingKind.MEETING:
+        countries = {participant_country(p.country, p.title, p.organization) for p in meeting.participants}
+        if len(countries - {None}) >= _MULTILATERAL:
+            return meeting.model_copy(update={"kind": MeetingKind.CONFERENCE})
     return meeting
 
 

@@ -37,11 +37,12 @@ from diplo_extract.reader import ArticleSource, article_from_text
 if TYPE_CHECKING:
     import ray.data
 
-__all__ = ["ERROR_COLUMN", "RECORD_COLUMN", "extract_dataset"]
+__all__ = ["ERROR_COLUMN", "RECORD_COLUMN", "ArticleBatchExtractor", "extract_dataset"]
 
 RECORD_COLUMN = "record"
 ERROR_COLUMN = "error"
 # No article's fault, and every row would fail the same way: the job stops instead.
+OPENAI_ACTOR_CPUS = 0.25
 _FATAL = (ConfigurationError, BackendUnavailableError, ModelFileError, AuthenticationError)
 # Settings the actors must see as the driver sees them. Keys are not sent this way: a runtime_env is shown in
 # the Ray dashboard, so the API key travels in the actors' constructor arguments instead.
@@ -134,7 +135,9 @@ def extract_dataset(ds: ray.data.Dataset, *, text_column: str = "text", id_colum
         text_column: the column holding the article.
         id_column: a column naming the article (a path, an id): it becomes ``article.source_path`` in the
             record and appears in error messages.
-        backend, model, api_key: as for :func:`diplo_extract.api.extract_file`.
+        backend: "embedded" or "openai", as for :func:`diplo_extract.api.extract_file`.
+        model: model name for the openai backend.
+        api_key: key for the openai backend (sent to the actors as a constructor argument).
         base_url: one OpenAI-compatible endpoint, or several (a list or commas): each actor spreads its
             requests over them (:mod:`diplo_extract.backends.endpoints`).
         concurrency: actors; each embedded actor holds its own model (about 1.2 GB).
@@ -142,8 +145,8 @@ def extract_dataset(ds: ray.data.Dataset, *, text_column: str = "text", id_colum
         use_cache: answer from the result cache (``DIPLO_EXTRACT_RESULT_CACHE`` on each node).
         threads_per_actor: rows of a batch in flight at once in one actor (openai backend only; the embedded
             model runs one call at a time).
-        num_cpus: CPUs Ray reserves per actor (default: Ray's, 1). An actor waiting on a remote server needs
-            little: 0.25 lets four share a core.
+        num_cpus: CPUs Ray reserves per actor: default 1 for the embedded model (which runs on every core of its
+            machine: with several actors per machine, raise it to cores / actors), 0.25 for a remote model.
 
     Returns:
         A dataset with the input columns plus ``record`` and ``error`` (see the module docstring).
@@ -157,9 +160,14 @@ def extract_dataset(ds: ray.data.Dataset, *, text_column: str = "text", id_colum
 
     config = resolve_config(backend, model=model, base_url=base_url, api_key=api_key)
     get_extractor(config.backend, model=config.model, base_url=config.base_url, api_key=config.api_key)
-    remote_args: dict[str, Any] = {"runtime_env": {"env_vars": _forwarded_env()}}
-    if num_cpus is not None:
-        remote_args["num_cpus"] = num_cpus
+    try:
+        import ray.data
+    except ImportError as exc:
+        raise ImportError("extract_dataset needs Ray Data: pip install 'diplo-extract[ray]'") from exc
+    if num_cpus is None:
+        # A remote-model actor mostly waits; a whole CPU each would also starve Ray's own read tasks, and on a
+        # small cluster (2 CPUs, 2 actors) the job would wait forever for a free CPU.
+        num_cpus = 1.0 if config.backend == "embedded" else OPENAI_ACTOR_CPUS
     return ds.map_batches(
         ArticleBatchExtractor,
         fn_constructor_kwargs={"text_column": text_column, "id_column": id_column, "backend": config.backend,
@@ -167,6 +175,7 @@ def extract_dataset(ds: ray.data.Dataset, *, text_column: str = "text", id_colum
                                "use_cache": use_cache, "threads": threads_per_actor},
         batch_size=batch_size,
         batch_format="pyarrow",
-        concurrency=concurrency,
-        **remote_args,
+        compute=ray.data.ActorPoolStrategy(size=concurrency),
+        num_cpus=num_cpus,
+        runtime_env={"env_vars": _forwarded_env()},
     )

@@ -64,7 +64,7 @@ def test_thirty_percent_faults_every_article_extracted_or_failed_exactly_once(
     assert sorted(line["path"] for line in lines) == sorted(str(p) for p in articles)  # none missing or twice
     assert stats["unmatched"] == 0
     assert len(stats["faults"]) >= 5 and stats["faults_total"] >= 0.2 * stats["requests"]
-    retries = 0
+    retries = reasks = 0
     for line in lines:
         if line["status"] == "failed":
             assert line["error"]["type"] and line["error"]["message"]
@@ -72,9 +72,10 @@ def test_thirty_percent_faults_every_article_extracted_or_failed_exactly_once(
         record = ArticleExtraction.model_validate(line["record"])
         assert record.article.content_sha256 == line["sha256"]
         retries += record.provenance.transport_retries
+        reasks += record.provenance.validation_retries
         original = baseline[str(tmp_path / "in" / (Path(line["path"]).stem[:-3] + "-00.txt"))]
         assert original is not None and record.meetings == original.meetings  # faults never change a result
-    print(f"\nfault run: {stats}; transport retries in records {retries}; "
+    print(f"\nfault run: {stats}; in the records: {retries} transport retries, {reasks} re-asks; "
           f"ok {summary.done}, failed {summary.failed}")
     assert summary.done + summary.failed == 50 and summary.done >= 45
 

@@ -21,7 +21,7 @@ pa = pytest.importorskip("pyarrow", reason="pyarrow comes with ray[data]: pip in
 
 from diplo_extract.ray import ArticleBatchExtractor, extract_dataset  # noqa: E402
 
-OPENAI = {"backend": "openai", "model": "fault-server"}
+OPENAI: dict[str, Any] = {"backend": "openai", "model": "fault-server"}
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,9 @@ failed is retried by the transport retry in :mod:`diplo_extract.backends.base`, 
 again on every attempt, the retry goes to a server still in service.
 
 429 and other "busy" answers do not take an endpoint out: the server is alive, and the Retry-After wait
-applies as with one endpoint. When every endpoint is out, requests still go to the one due back soonest,
-so the transport retry's bounded attempts decide when an article fails, exactly as with one server.
+applies as with one endpoint. When every endpoint is out, the next request goes to the one due back soonest
+(and counts as its probe), so the transport retry's bounded attempts decide when an article fails, as with
+one server.
 """
 
 from __future__ import annotations
@@ -131,9 +132,13 @@ class EndpointPool:
                     if due is not None:  # no probe function: this request is the probe
                         due.out_until = None
                     serving = [s for s in self._stats.values() if s.in_service]
-                    # Nothing in service: the one due back soonest, so attempts, not the pool, decide.
-                    pool = serving or [min(self._stats.values(), key=lambda s: s.out_until or 0.0)]
-                    chosen = min(pool, key=lambda s: (s.in_flight, s.requests))
+                    if not serving:
+                        # Every one is out: the one due back soonest gets the request as its probe, so the
+                        # transport retry's attempts, not the pool, decide when an article fails.
+                        soonest = min(self._stats.values(), key=lambda s: s.out_until or 0.0)
+                        soonest.out_until = None
+                        serving = [soonest]
+                    chosen = min(serving, key=lambda s: (s.in_flight, s.requests))
                     chosen.in_flight += 1
                     chosen.requests += 1
                     return chosen.url

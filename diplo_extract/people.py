@@ -1,0 +1,84 @@
+"""Cleaning the people a small model lists: titles written into names, and countries listed as people.
+
+"Kazakh Deputy Prime Minister and Foreign Minister Mukhtar Tileuberdi" as a name is a title followed by a
+name; "Kyrgyzstan" or "UNRCCA" as a name is a delegation. Both are frequent in a 1.5B model's answers and
+both are fixed by looking at the words, not by asking again.
+"""
+
+from __future__ import annotations
+
+import re
+
+from diplo_extract.countries import canonical_organization, to_country_code
+from diplo_extract.llm_schema import LLMParticipant
+
+# Words that begin titles in these articles; a name never starts with them.
+_TITLE_WORDS = frozenset([
+    "minister", "ministers", "deputy", "prime", "foreign", "interior", "internal", "affairs", "president", "vice",
+    "secretary", "general", "chairman", "chair", "head", "chief", "director", "ambassador", "commander", "state",
+    "councilor", "councillor", "security", "council", "national", "adviser", "advisor", "first", "of", "the", "and",
+    "for", "public", "justice", "defence", "defense", "home", "the", "senior", "officer", "commissioner", "governor",
+    "permanent", "representative", "special", "envoy", "spokesman", "spokesperson", "acting", "assistant",
+    "undersecretary", "under", "federal", "royal", "highness", "excellency", "his", "her", "mr", "mrs", "ms", "dr",
+])
+_TOKEN = re.compile(r"[^\s,]+")
+
+
+def _is_title_token(token: str) -> bool:
+    folded = token.casefold().strip(".,'’()")
+    if folded in _TITLE_WORDS:
+        return True
+    # Demonyms and country names open titles too ("Kazakh Deputy Prime Minister ...").
+    return bool(to_country_code(token.strip(".,'’()"))) and not token[:1].islower()
+
+
+def split_title_from_name(name: str) -> tuple[str, str]:
+    """Split leading title words off a name: ("Kazakh Foreign Minister Mukhtar Tileuberdi") -> (title, name).
+
+    Returns ("", name) when the name does not start with title words, and leaves at least one word.
+    """
+    tokens = _TOKEN.findall(name)
+    cut = 0
+    while cut < len(tokens) - 1 and _is_title_token(tokens[cut]):
+        cut += 1
+    # Only a run of at least two title words is a title; one word may be an honorific the record keeps.
+    if cut < 2:
+        return "", name.strip()
+    return " ".join(tokens[:cut]), " ".join(tokens[cut:])
+
+
+_COUNTRY_NAME_WORDS = frozenset([
+    "the", "of", "united", "arab", "republic", "kingdom", "states", "federation", "islamic", "people's",
+    "democratic", "socialist", "delegation", "side", "government",
+])
+
+
+def _is_country_word(token: str) -> bool:
+    bare = token.strip(".,'’()")
+    return bare.casefold() in _COUNTRY_NAME_WORDS or to_country_code(bare) is not None
+
+
+def as_delegation(person: LLMParticipant) -> LLMParticipant:
+    """A "person" whose name is a country, capital or organisation becomes an unnamed delegation."""
+    name = person.name.strip()
+    if not name:
+        return person
+    organization = canonical_organization(name)
+    if organization is not None and organization.casefold() == name.casefold():
+        return person.model_copy(update={"name": "", "organization": person.organization or name})
+    code = to_country_code(name)
+    if code is not None and all(_is_country_word(token) for token in _TOKEN.findall(name)):
+        return person.model_copy(update={"name": "", "organization": person.organization or name,
+                                         "country": person.country or name})
+    return person
+
+
+def clean_participant(person: LLMParticipant) -> LLMParticipant:
+    """Delegations recognised, titles moved out of names."""
+    person = as_delegation(person)
+    if not person.name.strip():
+        return person
+    title, name = split_title_from_name(person.name)
+    if not title:
+        return person
+    return person.model_copy(update={"name": name, "title": person.title or title})
