@@ -46,9 +46,10 @@ class ExtractOptions:
 
     chunk_tokens: int = 2000  # article tokens per chunk; the prompt and answer need the rest of the context
     details_pass: bool = True
-    # The model's own threat pass. None: on for hosted and server backends, off for the embedded 1.5B model,
-    # whose threat answers were right 1 time in 6 on the dev set where the keyword lexicon found nothing.
-    threat_pass: bool | None = None
+    # The model's own threat pass, on top of the keyword lexicon. Off by default: the 1.5B model's threat
+    # answers were right 1 time in 6 on the dev set where the lexicon found nothing. Worth trying with a
+    # stronger model (score it with `diplo-extract eval`).
+    threat_pass: bool = False
     drop_ungrounded: bool = False
     token_budget: int | None = None
     published: dt.date | None = None  # publication date from metadata, when the caller has it
@@ -78,8 +79,7 @@ class Extractor:
         self.backend = backend
         self.options = options or ExtractOptions()
         self._tasks = {name: load_prompt(name) for name in ("meetings", "threats", "commitments")}
-        threat_pass = self.options.threat_pass
-        self._threat_pass = backend.name != "embedded" if threat_pass is None else threat_pass
+        self._threat_pass = self.options.threat_pass
 
     def _ask(self, task: str, article: str, response_model: type[ModelT], max_tokens: int,
              meter: UsageMeter) -> ModelT:

@@ -34,6 +34,9 @@ def cassette_backend() -> OpenAICompatibleBackend:
 def extract_with_cassette(article: Path, cassette: Path, vcr_config: dict[str, Any],
                           record_mode: str) -> ArticleExtraction:
     """Extract one article, replaying (or recording) its HTTP exchanges from ``cassette``."""
+    if record_mode == "rewrite":  # pytest-recording's mode: drop the old cassette, record everything anew
+        cassette.unlink(missing_ok=True)
+        record_mode = "all"
     recorder = vcr.VCR(record_mode=record_mode, **vcr_config)
     backend = cassette_backend()
     try:

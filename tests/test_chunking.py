@@ -9,7 +9,7 @@ from fake_backend import QueuedBackend
 
 from diplo_extract.chunking import split_into_chunks
 from diplo_extract.extractor import ExtractOptions, Extractor
-from diplo_extract.llm_schema import LLMCommitments, LLMMeeting, LLMMeetingList, LLMParticipant, LLMThreatList
+from diplo_extract.llm_schema import LLMCommitments, LLMMeeting, LLMMeetingList, LLMParticipant
 from diplo_extract.merge import merge_meetings
 from diplo_extract.reader import article_from_text
 
@@ -75,10 +75,10 @@ def test_pipeline_reads_every_chunk_and_merges_across_them() -> None:
     answers: list[object] = []
     for _ in chunks:
         answers += [LLMMeetingList(meetings=[_meeting("Vilayat Eyvazov", "Ali Yerlikaya", date="on September 7")]),
-                    LLMThreatList(), LLMCommitments()]
+                    LLMCommitments()]
     backend = QueuedBackend(*answers)  # type: ignore[arg-type]
     record = Extractor(backend, ExtractOptions(chunk_tokens=1500)).extract(article_from_text(text))
     assert record.provenance.chunks == len(chunks)
-    assert len(backend.prompts) == 3 * len(chunks)
+    assert len(backend.prompts) == 2 * len(chunks)  # meetings and commitments; no threat pass by default
     assert len(record.meetings) == 1
     assert {p.name for p in record.meetings[0].participants} == {"Vilayat Eyvazov", "Ali Yerlikaya"}

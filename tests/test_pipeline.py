@@ -10,7 +10,7 @@ import datetime as dt
 
 from fake_backend import QueuedBackend
 
-from diplo_extract.extractor import Extractor
+from diplo_extract.extractor import ExtractOptions, Extractor
 from diplo_extract.llm_schema import (
     LLMAgreement,
     LLMCommitments,
@@ -50,7 +50,7 @@ def _one_call_with_three_people() -> LLMMeetingList:
 
 def _run(*answers: object) -> tuple[object, QueuedBackend]:
     backend = QueuedBackend(*answers)  # type: ignore[arg-type]
-    record = Extractor(backend).extract(article_from_text(ARTICLE))
+    record = Extractor(backend, ExtractOptions(threat_pass=True)).extract(article_from_text(ARTICLE))
     return record, backend
 
 
@@ -111,10 +111,8 @@ def test_ungrounded_agreement_is_kept_flagged_or_dropped_on_request() -> None:
     assert flagged[0].evidence.start is None
     assert any(w.code == "ungrounded" for w in record.warnings)
 
-    from diplo_extract.extractor import ExtractOptions
-
     backend = QueuedBackend(_one_call_with_three_people(), LLMThreatList(), paraphrased)
-    strict = Extractor(backend, ExtractOptions(drop_ungrounded=True)).extract(article_from_text(ARTICLE))
+    strict = Extractor(backend, ExtractOptions(drop_ungrounded=True, threat_pass=True)).extract(article_from_text(ARTICLE))
     assert all(not m.agreements for m in strict.meetings)
 
 
