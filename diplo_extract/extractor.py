@@ -1,13 +1,13 @@
 """The extraction pipeline for one article.
 
-read -> article dates -> chunks -> per chunk: pass 1 (meetings), pass 2 (threats), pass 3 (cooperation and
-agreements) -> merge meetings -> attribute threats and agreements to meetings by position -> assemble
-(grounding, normalisation, dates) -> ArticleExtraction.
+read -> article dates -> chunks -> per chunk: pass 1 (meetings), pass 2 (cooperation and agreements), and the
+optional threat pass -> clean and merge meetings -> threats and areas from the lexicon -> attribute them and the
+agreements to meetings by position -> assemble (grounding, normalisation, dates) -> ArticleExtraction.
 
-Three small passes instead of one large one: a 1.5B model fills a short, flat shape far more reliably than
-a deep one (asked for threats inside a larger object it answers an empty list). Each pass's instructions
-are the same for every article, so the embedded backend restores that prefix's KV cache and evaluates only
-the article's tokens.
+Small passes instead of one large one: a 1.5B model fills a short, flat shape far more reliably than a deep
+one (asked for threats inside a larger object it answers an empty list). Each pass's instructions are the
+same for every article, so the embedded backend restores that prefix's KV cache and evaluates only the
+article's tokens.
 """
 
 from __future__ import annotations
