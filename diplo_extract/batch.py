@@ -16,6 +16,7 @@ the end failure lines that a later line superseded are dropped, so each article 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import itertools
 import json
 import logging
 import os
@@ -314,20 +315,21 @@ def extract_files(paths: Iterable[str | os.PathLike[str]], *, out: str | os.Path
         return outcome
 
     pool = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="diplo-batch")
-    running: set[cf.Future[BatchOutcome]] = set()
+    submitted = itertools.count()
+    running: dict[cf.Future[BatchOutcome], int] = {}  # submission order, to write finished ones in that order
     try:
         try:
             while True:
                 # A small window of submitted articles: an interrupt cancels little, memory stays flat.
                 for path in todo:
-                    running.add(pool.submit(_process, path, extract, done))
+                    running[pool.submit(_process, path, extract, done)] = next(submitted)
                     if len(running) >= 2 * workers:
                         break
                 if not running:
                     break
                 finished, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
-                for future in finished:
-                    running.discard(future)  # before finish(): a future is written once, even if we stop
+                for future in sorted(finished, key=running.__getitem__):
+                    del running[future]  # before finish(): a future is written once, even if we stop
                     yield finish(future)
         except BaseException:  # interrupt, fatal error or the caller closing us: finish what runs, then go
             # Cancelled here, not by shutdown(cancel_futures=True): futures that shutdown cancels never

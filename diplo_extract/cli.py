@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from diplo_extract.cli_outputs import batch_files_app, report
 from diplo_extract.errors import DiploExtractError, UserInputError
 
 if TYPE_CHECKING:
@@ -40,6 +41,9 @@ class OutputFormat(StrEnum):
 
     JSON = "json"
     JSONL = "jsonl"
+    HTML = "html"
+    EVENTS_JSONL = "events-jsonl"
+    EVENTS_CSV = "events-csv"
 
 
 class BatchFormat(StrEnum):
@@ -90,23 +94,21 @@ def extract(
 ) -> None:
     """Extract meetings from article files and print the records."""
     from diplo_extract.api import extract_file
+    from diplo_extract.cli_outputs import print_records
 
     failures = 0
+    records = []
     for path in files:
         try:
-            record = extract_file(path, backend=backend, model=model, base_url=base_url, api_key=api_key,
-                                  drop_ungrounded=drop_ungrounded, token_budget=token_budget,
-                                  use_cache=not no_cache)
+            records.append(extract_file(path, backend=backend, model=model, base_url=base_url, api_key=api_key,
+                                        drop_ungrounded=drop_ungrounded, token_budget=token_budget,
+                                        use_cache=not no_cache))
         except DiploExtractError as exc:
             if len(files) == 1:
                 raise
             failures += 1
             typer.echo(f"error: {path}: {exc}", err=True)
-            continue
-        if output_format is OutputFormat.JSONL:
-            typer.echo(record.model_dump_json())
-        else:
-            typer.echo(record.model_dump_json(indent=2))
+    print_records(records, output_format.value)
     if failures:
         raise typer.Exit(1)
 
@@ -338,12 +340,19 @@ def model_info() -> None:
     }, indent=2))
 
 
+app.add_typer(batch_files_app, name="batch-files")
+app.command()(handles_errors(report))
+
+
 def main() -> None:
     """Console entry point."""
     # instructor logs every failed attempt at ERROR level; the CLI reports the final outcome itself.
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
     try:
         app()
+    except DiploExtractError as exc:  # commands without their own handler still end in one line
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2 if isinstance(exc, UserInputError) else 1)
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)

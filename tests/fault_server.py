@@ -118,7 +118,9 @@ class FaultServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._httpd.daemon_threads = True
         self._httpd.owner = self  # type: ignore[attr-defined]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True, name="fault-server")
+        # A short poll interval: stop() waits for serve_forever to notice, and tests start many servers.
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True,
+                                        name="fault-server")
         self._timer = threading.Timer(max_seconds, self.stop)
         self._timer.daemon = True
 

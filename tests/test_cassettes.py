@@ -84,7 +84,6 @@ def test_every_example_has_participants_and_every_name_is_in_the_text(
         records: dict[str, ArticleExtraction]) -> None:
     named_total = 0
     for stem, record in records.items():
-        text = read_article(EXAMPLES / f"{stem}.txt").text
         people = [p for m in record.meetings for p in m.participants]
         assert people, stem  # a named person or a delegation with its country
         for person in people:

@@ -77,7 +77,8 @@ def test_two_calls_split_dated_grounded_and_attributed() -> None:
     assert first.agreements == []
     assert [a.summary for a in second.agreements] == ["maintain regular strategic communication"]
     assert second.agreements[0].parties == ["CN", "KZ"]
-    # The model's "law_enforcement" (a vocabulary word, not in the text) is dropped; the lexicon finds "fight terrorism".
+    # The model's "law_enforcement" (a vocabulary word, not in the text) is dropped;
+    # the lexicon finds "fight terrorism".
     assert first.cooperation_areas == []
     assert second.cooperation_areas == ["counter_terrorism"]
     for _, span in record.iter_spans():
@@ -112,7 +113,8 @@ def test_ungrounded_agreement_is_kept_flagged_or_dropped_on_request() -> None:
     assert any(w.code == "ungrounded" for w in record.warnings)
 
     backend = QueuedBackend(_one_call_with_three_people(), LLMThreatList(), paraphrased)
-    strict = Extractor(backend, ExtractOptions(drop_ungrounded=True, threat_pass=True)).extract(article_from_text(ARTICLE))
+    options = ExtractOptions(drop_ungrounded=True, threat_pass=True)
+    strict = Extractor(backend, options).extract(article_from_text(ARTICLE))
     assert all(not m.agreements for m in strict.meetings)
 
 

@@ -4,7 +4,8 @@ Environment: ``DIPLO_EXTRACT_BACKEND`` (``embedded`` or ``openai``), ``DIPLO_EXT
 ``OPENAI_BASE_URL``, ``DIPLO_EXTRACT_BASE_URLS`` (several OpenAI-compatible servers, comma-separated; it wins over
 ``OPENAI_BASE_URL``), ``OPENAI_API_KEY``, ``DIPLO_EXTRACT_EXTRA_BODY`` (JSON merged into every request,
 e.g. ``{"repeat_penalty": 1.0}`` for llama.cpp's server), ``DIPLO_EXTRACT_SERVER_FLAVOR`` (``openai`` or
-``llama_cpp``: how structured output is requested), ``DIPLO_EXTRACT_MAX_ATTEMPTS`` (transport attempts).
+``llama_cpp``: how structured output is requested), ``DIPLO_EXTRACT_MAX_ATTEMPTS`` (transport attempts),
+``DIPLO_EXTRACT_TIMEOUT`` (seconds per request).
 Setting ``OPENAI_BASE_URL``, ``DIPLO_EXTRACT_BASE_URLS`` or ``OPENAI_API_KEY`` alone selects the ``openai``
 backend. A base URL argument may be a list, or one string with commas: requests are then spread over those
 servers (:mod:`diplo_extract.backends.endpoints`).
@@ -104,7 +105,7 @@ def openai_backend(config: BackendConfig, *, http_client: Any = None) -> OpenAIC
     The batch-file writer (:mod:`diplo_extract.batch_files`) builds its backend here with a capturing
     transport, so the requests it writes are the ones a live extraction sends.
     """
-    from diplo_extract.backends.openai_compat import OpenAICompatibleBackend
+    from diplo_extract.backends.openai_compat import DEFAULT_TIMEOUT, OpenAICompatibleBackend
 
     if not config.base_url and not config.api_key:
         raise ConfigurationError(
@@ -115,6 +116,7 @@ def openai_backend(config: BackendConfig, *, http_client: Any = None) -> OpenAIC
         api_key=config.api_key,
         settings=GenerationSettings(extra_body=dict(config.extra_body)),
         retry_policy=RetryPolicy(max_attempts=_int_env("DIPLO_EXTRACT_MAX_ATTEMPTS", 5)),
+        timeout=float(_int_env("DIPLO_EXTRACT_TIMEOUT", int(DEFAULT_TIMEOUT))),
         http_client=http_client,
         server_flavor=config.server_flavor,
     )

@@ -8,6 +8,7 @@ dependency exceptions to :mod:`diplo_extract.errors`.
 
 from __future__ import annotations
 
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -128,6 +129,7 @@ class Backend(ABC):
         self.settings = settings or GenerationSettings()
         self.retry_policy = retry_policy or RetryPolicy()
         self._patched: Callable[..., Any] | None = None
+        self._create_lock = threading.Lock()  # batch threads share a backend: build its client once
 
     @abstractmethod
     def _raw_create(self) -> Callable[..., Any]:
@@ -145,6 +147,10 @@ class Backend(ABC):
         """Release resources (model memory, HTTP connections)."""
 
     def _create(self) -> Callable[..., Any]:
+        with self._create_lock:
+            return self._create_unlocked()
+
+    def _create_unlocked(self) -> Callable[..., Any]:
         if self._patched is None:
             import instructor
 
