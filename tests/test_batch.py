@@ -111,9 +111,11 @@ def test_sigkill_then_resume_finishes_each_article_once_without_asking_again(tmp
 
 def test_ctrl_c_finishes_running_articles_leaves_valid_output_and_exits_130(tmp_path: Path) -> None:
     cassettes = cassettes_or_skip()
-    write_copies(tmp_path / "in", copies=4)
+    # 50 articles at 2 x 0.5 s each over 3 workers take about 17 s: the interrupt always lands mid-batch,
+    # even on a loaded machine.
+    write_copies(tmp_path / "in", copies=10)
     out = tmp_path / "out.jsonl"
-    with FaultServer(cassettes, latency=0.3) as server:
+    with FaultServer(cassettes, latency=0.5) as server:
         process = _start_batch([str(tmp_path / "in"), "--out", str(out), "-j", "3", "--no-cache"], server)
         _wait_for_lines(out, 2, process)
         process.send_signal(signal.SIGINT)
@@ -122,7 +124,7 @@ def test_ctrl_c_finishes_running_articles_leaves_valid_output_and_exits_130(tmp_
     assert "interrupted: done" in stderr and "Traceback" not in stderr
     assert out.read_bytes().endswith(b"\n")
     lines = _lines(out)
-    assert 2 <= len(lines) < 20 and len({line["path"] for line in lines}) == len(lines)
+    assert 2 <= len(lines) < 50 and len({line["path"] for line in lines}) == len(lines)
 
 
 def test_bad_files_become_failure_lines_with_reasons(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
