@@ -11,12 +11,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from diplo_extract.attribution import MeetingLocator
-from diplo_extract.countries import countries_in, is_intergovernmental, to_country_code
+from diplo_extract.countries import to_country_code
 from diplo_extract.dates import resolve_date
 from diplo_extract.grounding import locate
 from diplo_extract.lexicon import find_cooperation_areas, find_threats
 from diplo_extract.llm_schema import LLMAgreement, LLMCooperation, LLMMeeting, LLMMeetingStatus, LLMThreat
 from diplo_extract.names import name_key, same_person
+from diplo_extract.people import participant_country
 from diplo_extract.schema import (
     Agreement,
     ExtractionWarning,
@@ -207,22 +208,6 @@ class Assembler:
         )
 
 
-def participant_country(country: str, title: str | None, organization: str | None) -> str | None:
-    """ISO code of the country a participant represents, from the model's country name, else the title."""
-    if organization and is_intergovernmental(organization) and not to_country_code(organization):
-        return None
-    code = to_country_code(country) if country.strip() else None
-    if code:
-        return code
-    # The model often leaves country empty when the title says it ("Kazakh minister of internal affairs").
-    for phrase in (title, organization):
-        if phrase:
-            found = countries_in(phrase)
-            if len(found) == 1:
-                return found[0]
-    return None
-
-
 def _same_participant(existing: Participant, name: str | None, organization: str | None) -> bool:
     if name and existing.name:
         return same_person(existing.name, name)
@@ -232,7 +217,7 @@ def _same_participant(existing: Participant, name: str | None, organization: str
 
 
 def describe(raw: LLMMeeting) -> str:
-    """A one-line description of a meeting, used as its summary and to name it in the details pass."""
+    """A one-line description of a meeting, used as its summary."""
     people = ", ".join(
         " ".join(part for part in (p.name or p.organization, f"({p.country})" if p.country else "") if part)
         for p in raw.participants

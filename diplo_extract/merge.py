@@ -11,6 +11,7 @@ import re
 
 from diplo_extract.llm_schema import LLMMeeting, LLMParticipant
 from diplo_extract.names import same_person
+from diplo_extract.people import participant_country
 from diplo_extract.schema import MeetingKind
 
 _BILATERAL_KINDS = (MeetingKind.PHONE_CALL,)
@@ -29,8 +30,6 @@ _MULTILATERAL = 3
 
 def kind_from_report(meeting: LLMMeeting) -> LLMMeeting:
     """The meeting with its kind set from the reporting words (call, video call, reception) or its size."""
-    from diplo_extract.assemble import participant_country
-
     for kind, words in _KIND_WORDS:
         if words.search(meeting.quote):
             return meeting if meeting.kind == kind else meeting.model_copy(update={"kind": kind})
@@ -103,8 +102,6 @@ def split_bilateral_calls(meeting: LLMMeeting) -> list[LLMMeeting]:
     """
     if meeting.kind not in _BILATERAL_KINDS:
         return [meeting]
-    from diplo_extract.assemble import participant_country
-
     named = [p for p in meeting.participants if p.name.strip()]
     codes = [participant_country(p.country, p.title, p.organization) for p in named]
     if len(named) < 3 or None in codes or len(set(codes)) < 3:

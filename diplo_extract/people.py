@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from diplo_extract.countries import canonical_organization, to_country_code
+from diplo_extract.countries import canonical_organization, countries_in, is_intergovernmental, to_country_code
 from diplo_extract.llm_schema import LLMParticipant
 
 # Words that begin titles in these articles; a name never starts with them.
@@ -82,3 +82,19 @@ def clean_participant(person: LLMParticipant) -> LLMParticipant:
     if not title:
         return person
     return person.model_copy(update={"name": name, "title": person.title or title})
+
+
+def participant_country(country: str, title: str | None, organization: str | None) -> str | None:
+    """ISO code of the country a participant represents, from the model's country name, else the title."""
+    if organization and is_intergovernmental(organization) and not to_country_code(organization):
+        return None
+    code = to_country_code(country) if country.strip() else None
+    if code:
+        return code
+    # The model often leaves country empty when the title says it ("Kazakh minister of internal affairs").
+    for phrase in (title, organization):
+        if phrase:
+            found = countries_in(phrase)
+            if len(found) == 1:
+                return found[0]
+    return None
