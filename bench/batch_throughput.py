@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fault_server import FaultServer, write_copies  # noqa: E402
 
-from diplo_extract.batch import BatchSummary, extract_files  # noqa: E402
+from diplo_extract.runs.batch import BatchSummary, extract_files  # noqa: E402
 
 
 def run_level(folder: Path, concurrency: int, latency: float) -> dict[str, float | int]:

@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from diplo_extract.backends.embedded import EmbeddedBackend
-from diplo_extract.extractor import Extractor
-from diplo_extract.reader import read_article
+from diplo_extract.pipeline.extractor import Extractor
+from diplo_extract.text.reader import read_article
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import ray  # noqa: E402
 from fault_server import FaultServer, write_copies  # noqa: E402
 
-from diplo_extract.ray import extract_dataset  # noqa: E402
+from diplo_extract.runs.ray_data import extract_dataset  # noqa: E402
 
 
 def run_level(folder: Path, actors: int, threads: int, latency: float) -> dict[str, float | int]:

@@ -27,7 +27,7 @@ from typing import Any
 import httpx
 
 from diplo_extract.backends.embedded import LLAMA_CPP_EXTRAS
-from diplo_extract.batch_files import emit_requests, ingest_results
+from diplo_extract.runs.batch_files import emit_requests, ingest_results
 
 ROOT = Path(__file__).resolve().parent.parent
 ALIAS = "qwen2.5-coder-1.5b-instruct-q4_k_m"
@@ -36,7 +36,7 @@ PORT = 8765
 
 def start_server(port: int) -> subprocess.Popen[bytes]:
     """llama.cpp's OpenAI-compatible server with the verified embedded model, on loopback."""
-    from diplo_extract.model_store import resolve_model_path
+    from diplo_extract.backends.model_store import resolve_model_path
 
     log = open("/tmp/diplo_extract_batch_server.log", "wb")  # noqa: SIM115 - lives as long as the server
     command = [sys.executable, "-m", "llama_cpp.server", "--model", str(resolve_model_path()), "--host",

@@ -1,5 +1,5 @@
 """``python -m diplo_extract`` runs the command line."""
 
-from diplo_extract.cli import main
+from diplo_extract.cli.app import main
 
 main()

@@ -12,13 +12,15 @@ import os
 import threading
 from pathlib import Path
 
-from diplo_extract import prompts
-from diplo_extract.backends import BackendConfig, create_backend, resolve_config
+from diplo_extract.backends.config import BackendConfig, resolve_config
+from diplo_extract.backends.model_store import MODEL_PATH_ENV
+from diplo_extract.backends.registry import create_backend
 from diplo_extract.cache import cache_key, code_version, open_cache
-from diplo_extract.extractor import ExtractOptions, Extractor
-from diplo_extract.model_store import MODEL_PATH_ENV
-from diplo_extract.reader import ArticleSource, article_from_text, read_article
-from diplo_extract.schema import ArticleExtraction
+from diplo_extract.core.options import ExtractOptions
+from diplo_extract.core.schema import ArticleExtraction
+from diplo_extract.pipeline import prompts
+from diplo_extract.pipeline.extractor import Extractor
+from diplo_extract.text.reader import ArticleSource, article_from_text, read_article
 
 _extractors: dict[tuple[object, ...], Extractor] = {}
 _extractors_lock = threading.Lock()
@@ -29,17 +31,17 @@ def _config_key(config: BackendConfig) -> tuple[object, ...]:
     return (config.backend, config.model, config.base_url, config.api_key, extras, config.server_flavor)
 
 
-def get_extractor(backend: str | None = None, *, model: str | None = None, base_url: str | None = None,
-                  api_key: str | None = None, options: ExtractOptions | None = None) -> Extractor:
-    """An extractor for the selected backend; the backend is shared by every call with the same settings."""
-    config = resolve_config(backend, model=model, base_url=base_url, api_key=api_key)
+def get_extractor(config: BackendConfig | None = None, options: ExtractOptions | None = None) -> Extractor:
+    """An extractor for a resolved backend configuration (default: :func:`resolve_config` of the environment).
+
+    The backend is built once per configuration and shared by every call with the same settings.
+    """
+    config = config or resolve_config()
     key = _config_key(config)
     with _extractors_lock:
         shared = _extractors.get(key)
         if shared is None:
-            shared = Extractor(create_backend(config.backend, model=config.model, base_url=config.base_url,
-                                              api_key=config.api_key, extra_body=config.extra_body,
-                                              server_flavor=config.server_flavor))
+            shared = Extractor(create_backend(config))
             _extractors[key] = shared
     return shared if options is None else Extractor(shared.backend, options)
 
@@ -61,17 +63,16 @@ def _cache_key(source: ArticleSource, extractor: Extractor) -> str:
                      prompt_version=prompts.prompt_version(), code=code_version(), options=varying)
 
 
-def extract_source(source: ArticleSource, *, backend: str | None = None, model: str | None = None,
-                   base_url: str | None = None, api_key: str | None = None,
+def extract_source(source: ArticleSource, *, config: BackendConfig | None = None,
                    options: ExtractOptions | None = None, use_cache: bool = True) -> ArticleExtraction:
-    """Extract from an already-read article (see :mod:`diplo_extract.reader`).
+    """Extract from an already-read article (see :mod:`diplo_extract.text.reader`) with a resolved backend.
 
     With ``use_cache`` (the default) a record already extracted from the same text with the same prompt,
     backend, model, schema, library code and options comes from the result cache
     (:mod:`diplo_extract.cache`), marked ``provenance.cached``, without a model call; a fresh record is
     stored there.
     """
-    extractor = get_extractor(backend, model=model, base_url=base_url, api_key=api_key, options=options)
+    extractor = get_extractor(config, options)
     if not use_cache:
         return extractor.extract(source)
     cache = open_cache()
@@ -111,8 +112,8 @@ def extract_text(text: str, *, backend: str | None = None, model: str | None = N
         TransportError, AuthenticationError, ModelOutputError, TokenBudgetExceededError.
     """
     options = ExtractOptions(published=published, drop_ungrounded=drop_ungrounded, token_budget=token_budget)
-    return extract_source(article_from_text(text), backend=backend, model=model, base_url=base_url,
-                          api_key=api_key, options=options, use_cache=use_cache)
+    config = resolve_config(backend, model=model, base_url=base_url, api_key=api_key)
+    return extract_source(article_from_text(text), config=config, options=options, use_cache=use_cache)
 
 
 def extract_file(path: str | os.PathLike[str], *, backend: str | None = None, model: str | None = None,
@@ -127,5 +128,5 @@ def extract_file(path: str | os.PathLike[str], *, backend: str | None = None, mo
     """
     source = read_article(Path(path))
     options = ExtractOptions(published=published, drop_ungrounded=drop_ungrounded, token_budget=token_budget)
-    return extract_source(source, backend=backend, model=model, base_url=base_url, api_key=api_key,
-                          options=options, use_cache=use_cache)
+    config = resolve_config(backend, model=model, base_url=base_url, api_key=api_key)
+    return extract_source(source, config=config, options=options, use_cache=use_cache)

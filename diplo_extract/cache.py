@@ -3,7 +3,7 @@
 Extraction with a local model costs seconds to minutes per article, so re-running a batch, an evaluation
 or a script over the same articles should not ask the model again. Records live in one SQLite file (stdlib
 ``sqlite3``, WAL mode so a reader never blocks the writer and several processes can share the file) at
-``model_store.cache_dir() / "results.sqlite"``, or wherever ``DIPLO_EXTRACT_RESULT_CACHE`` points.
+``core.paths.cache_dir() / "results.sqlite"``, or wherever ``DIPLO_EXTRACT_RESULT_CACHE`` points.
 
 The cache is an optimisation: when its file cannot be opened, read or written (read-only disk, a corrupt
 file) the failure is logged and extraction goes on as if the cache were empty.
@@ -21,7 +21,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from diplo_extract.schema import SCHEMA_VERSION, ArticleExtraction
+from diplo_extract.core.paths import cache_dir
+from diplo_extract.core.schema import SCHEMA_VERSION, ArticleExtraction
 
 __all__ = ["RESULT_CACHE_ENV", "CacheInfo", "ResultCache", "cache_key", "code_version", "default_cache_path",
            "open_cache"]
@@ -46,8 +47,6 @@ def default_cache_path() -> Path:
     override = os.environ.get(RESULT_CACHE_ENV)
     if override:
         return Path(override)
-    from diplo_extract.model_store import cache_dir
-
     return cache_dir() / "results.sqlite"
 
 

@@ -125,6 +125,7 @@ class TokenBudgetExceededError(ModelOutputError):
 
 
 __all__ = [
+    "BATCH_FATAL",
     "AuthenticationError",
     "BackendUnavailableError",
     "ConfigurationError",
@@ -141,3 +142,8 @@ __all__ = [
     "TransportError",
     "UserInputError",
 ]
+
+
+# Failures that are no article's fault and would fail every article of a batch: a batch stops on them.
+BATCH_FATAL: tuple[type[DiploExtractError], ...] = (ConfigurationError, BackendUnavailableError, ModelFileError,
+                                                    AuthenticationError)

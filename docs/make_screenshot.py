@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from diplo_extract.report_html import write_report
+from diplo_extract.outputs.report_html import write_report
 
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync")

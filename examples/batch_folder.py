@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from diplo_extract.batch import extract_files
+from diplo_extract.runs.batch import extract_files
 
 folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "articles"
 out = Path(sys.argv[2]) if len(sys.argv) > 2 else Path("batch.jsonl")

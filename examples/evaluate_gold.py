@@ -14,9 +14,9 @@ from pathlib import Path
 from rich.console import Console
 
 from diplo_extract.api import extract_source
-from diplo_extract.evaluate import render_report, run_eval, write_report_json
-from diplo_extract.reader import article_from_text
-from diplo_extract.schema import ArticleExtraction
+from diplo_extract.core.schema import ArticleExtraction
+from diplo_extract.eval.evaluate import render_report, run_eval, write_report_json
+from diplo_extract.text.reader import article_from_text
 
 gold_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("eval/dev")
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from diplo_extract.events import events_csv
-from diplo_extract.report_html import load_report_items, write_report
+from diplo_extract.outputs.plover import events_csv
+from diplo_extract.outputs.report_html import load_report_items, write_report
 
 if len(sys.argv) < 2:
     sys.exit(__doc__)

@@ -15,11 +15,12 @@ try:
 except ImportError:
     sys.exit("this example needs pandas, which diplo_extract does not install: pip install pandas")
 
-from diplo_extract.tables import records_from_jsonl, write_tables
+from diplo_extract.outputs.records import records_in
+from diplo_extract.outputs.tables import write_tables
 
 if len(sys.argv) < 2:
     sys.exit(__doc__)
-paths = write_tables(records_from_jsonl(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else Path("tables"))
+paths = write_tables(records_in(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else Path("tables"))
 meetings = pd.read_csv(paths["meetings"])
 participants = pd.read_csv(paths["participants"])
 threats = pd.read_csv(paths["threats"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from diplo_extract.validation import validate_file
+from diplo_extract.outputs.record_check import validate_file
 
 paths = [Path(arg) for arg in sys.argv[1:]] or sorted(Path(".").glob("*.json"))
 if not paths:

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=8765
-model=$(python -c "from diplo_extract.model_store import resolve_model_path; print(resolve_model_path())")
+model=$(python -c "from diplo_extract.backends.model_store import resolve_model_path; print(resolve_model_path())")
 python -m llama_cpp.server --model "$model" --host 127.0.0.1 --port "$port" --n_ctx 8192 --n_threads 2 \
   --model_alias qwen2.5-coder-1.5b-instruct-q4_k_m --cache true > /tmp/diplo_extract_llama_server.log 2>&1 &
 server=$!

@@ -11,14 +11,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fault_server import EXAMPLE_DIR, FaultServer, cassettes_or_skip, use_fast_openai, write_copies
+from support.fault_server import EXAMPLE_DIR, FaultServer, cassettes_or_skip, use_fast_openai, write_copies
 from typer.testing import CliRunner
 
-from diplo_extract import api, prompts
+from diplo_extract import api
 from diplo_extract.api import extract_file, extract_text
 from diplo_extract.cache import ResultCache, cache_key, default_cache_path, open_cache
-from diplo_extract.cli import app
-from diplo_extract.schema import ArticleExtraction, ArticleMeta, Provenance
+from diplo_extract.cli.app import app
+from diplo_extract.core.schema import ArticleExtraction, ArticleMeta, Provenance
+from diplo_extract.pipeline import prompts
 
 ARTICLE = EXAMPLE_DIR / "000_e11c53e7fe71c602.txt"
 
@@ -83,7 +84,7 @@ def test_use_cache_false_asks_the_model_and_a_copy_elsewhere_is_named_by_its_own
 
 
 def test_batch_shares_the_cache(server: FaultServer, tmp_path: Path) -> None:
-    from diplo_extract.batch import extract_files
+    from diplo_extract.runs.batch import extract_files
 
     articles = write_copies(tmp_path / "in", copies=1)
     first = list(extract_files([tmp_path / "in"]))

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cassette_support import CASSETTES, extract_with_cassette
 from conftest import EXAMPLES
+from support.cassette_support import CASSETTES, extract_with_cassette
 
-from diplo_extract.reader import read_article
-from diplo_extract.schema import ArticleExtraction, MeetingKind
-from diplo_extract.validation import record_problems
+from diplo_extract.core.schema import ArticleExtraction, MeetingKind
+from diplo_extract.outputs.record_check import record_problems
+from diplo_extract.text.reader import read_article
 
 ARTICLES = sorted(EXAMPLES.glob("*.txt"))
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import EXAMPLES
 
-from diplo_extract.model_store import model_info
-from diplo_extract.schema import ArticleExtraction
+from diplo_extract.backends.model_store import model_info
+from diplo_extract.core.schema import ArticleExtraction
 
 pytestmark = pytest.mark.live
 

@@ -18,5 +18,5 @@ def test_wheel_contains_prompts_and_py_typed(tmp_path: Path) -> None:
     for prompt in (ROOT / "prompts").glob("*.toml"):
         assert f"diplo_extract/prompts/{prompt.name}" in names
     assert "diplo_extract/py.typed" in names
-    assert "diplo_extract/country_aliases.json" in names
-    assert any(name.startswith("diplo_extract/report_assets/") for name in names)
+    assert "diplo_extract/text/country_aliases.json" in names
+    assert any(name.startswith("diplo_extract/outputs/report_assets/") for name in names)

@@ -15,9 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import instructor
+from instructor.core.hooks import Hooks
 from pydantic import BaseModel
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
+from diplo_extract.backends.retry import RetryPolicy, is_transient, retry_after_seconds, unwrap
 from diplo_extract.errors import (
     AuthenticationError,
     DiploExtractError,
@@ -26,7 +29,6 @@ from diplo_extract.errors import (
     TokenBudgetExceededError,
     TransportError,
 )
-from diplo_extract.retry import RetryPolicy, is_transient, retry_after_seconds, unwrap
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 Messages = list[dict[str, str]]
@@ -152,8 +154,6 @@ class Backend(ABC):
 
     def _create_unlocked(self) -> Callable[..., Any]:
         if self._patched is None:
-            import instructor
-
             # JSON_SCHEMA mode keeps the schema out of the prompt (llama.cpp enforces it as a grammar), so
             # every pass over an article shares the same prompt prefix; TOOLS mode would prepend each pass's
             # tool schema to the system message and defeat the KV cache.
@@ -170,8 +170,6 @@ class Backend(ABC):
         Raises:
             TransportError, AuthenticationError, ModelOutputError, TokenBudgetExceededError.
         """
-        from instructor.core.hooks import Hooks
-
         hooks = Hooks()
         hooks.on("completion:response", meter.record_response)
         hooks.on("parse:error", meter.record_parse_error)

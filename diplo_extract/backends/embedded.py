@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from diplo_extract.backends.base import Backend, GenerationSettings, to_llama_cpp_response_format
+from diplo_extract.backends.model_store import MODEL_NAME, resolve_model_path
+from diplo_extract.backends.retry import RetryPolicy
 from diplo_extract.errors import BackendUnavailableError, ModelFileError
-from diplo_extract.model_store import MODEL_NAME, resolve_model_path
-from diplo_extract.retry import RetryPolicy
 
 DEFAULT_CONTEXT = 8192
 PREFIX_CACHE_BYTES = 1 << 30  # room for each pass's saved prefix state (tens of MB each)
@@ -54,6 +54,8 @@ class EmbeddedBackend(Backend):
         if self._llama is not None:
             return self._llama
         try:
+            # llama-cpp-python is the optional ``local`` extra and loads native code: only deferred here so the
+            # package imports without it and the error below says which extra to install.
             import llama_cpp
             from llama_cpp.llama_cache import LlamaRAMCache
         except ImportError as exc:

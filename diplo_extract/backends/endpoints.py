@@ -22,9 +22,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import httpx
+import openai
 from tenacity import RetryCallState
 
-from diplo_extract.retry import RetryPolicy, causes, unwrap
+from diplo_extract.backends.retry import RetryPolicy, causes, unwrap
 
 __all__ = ["EndpointPool", "EndpointStats", "FailoverRetryPolicy", "http_probe", "is_endpoint_failure",
            "split_base_urls"]
@@ -44,9 +46,6 @@ def split_base_urls(base_url: str | Sequence[str] | None) -> list[str]:
 
 def is_endpoint_failure(exc: BaseException) -> bool:
     """True for failures that say the server is down or broken: connection errors, timeouts, 5xx."""
-    import httpx
-    import openai
-
     for cause in causes(exc):
         if isinstance(cause, openai.APIConnectionError | httpx.TransportError | ConnectionError | TimeoutError):
             return True
@@ -57,8 +56,6 @@ def is_endpoint_failure(exc: BaseException) -> bool:
 
 def http_probe(url: str, timeout: float = PROBE_TIMEOUT) -> bool:
     """Whether ``url``'s ``/models`` answers below 500, on a new connection (pooled ones may be stale)."""
-    import httpx
-
     try:
         response = httpx.get(url.rstrip("/") + "/models", timeout=timeout)
     except httpx.HTTPError:

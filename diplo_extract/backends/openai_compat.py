@@ -15,6 +15,8 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import openai
+
 from diplo_extract.backends.base import (
     Backend,
     GenerationSettings,
@@ -30,8 +32,8 @@ from diplo_extract.backends.endpoints import (
     is_endpoint_failure,
     split_base_urls,
 )
+from diplo_extract.backends.retry import RetryPolicy
 from diplo_extract.errors import ConfigurationError
-from diplo_extract.retry import RetryPolicy
 
 DEFAULT_TIMEOUT = 600.0  # a CPU llama.cpp server can take minutes on a long article
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -73,8 +75,6 @@ class OpenAICompatibleBackend(Backend):
         return len(self._base_urls) > 1
 
     def _raw_create(self) -> Callable[..., Any]:
-        import openai
-
         creates: dict[str, Callable[..., Any]] = {}
         for base_url, url in zip(self._base_urls, self.pool.urls, strict=True):
             client = openai.OpenAI(

@@ -1,0 +1,93 @@
+"""Backends and how one is chosen: explicit argument > environment > the embedded default.
+
+Environment: ``DIPLO_EXTRACT_BACKEND`` (``embedded`` or ``openai``), ``DIPLO_EXTRACT_MODEL``,
+``OPENAI_BASE_URL``, ``DIPLO_EXTRACT_BASE_URLS`` (several OpenAI-compatible servers, comma-separated; it wins over
+``OPENAI_BASE_URL``), ``OPENAI_API_KEY``, ``DIPLO_EXTRACT_EXTRA_BODY`` (JSON merged into every request,
+e.g. ``{"repeat_penalty": 1.0}`` for llama.cpp's server), ``DIPLO_EXTRACT_SERVER_FLAVOR`` (``openai`` or
+``llama_cpp``: how structured output is requested), ``DIPLO_EXTRACT_MAX_ATTEMPTS`` (transport attempts),
+``DIPLO_EXTRACT_TIMEOUT`` (seconds per request).
+Setting ``OPENAI_BASE_URL``, ``DIPLO_EXTRACT_BASE_URLS`` or ``OPENAI_API_KEY`` alone selects the ``openai``
+backend. A base URL argument may be a list, or one string with commas: requests are then spread over those
+servers (:mod:`diplo_extract.backends.endpoints`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from diplo_extract.backends.endpoints import split_base_urls
+from diplo_extract.errors import ConfigurationError
+
+BACKEND_NAMES = ("embedded", "openai")
+BASE_URLS_ENV = "DIPLO_EXTRACT_BASE_URLS"
+
+
+@dataclass(frozen=True)
+class BackendConfig:
+    """Resolved backend settings (what ``resolve_config`` decided, before anything is loaded)."""
+
+    backend: str
+    model: str | None
+    base_url: str | None  # several URLs are kept joined with commas, so the config stays hashable text
+    api_key: str | None
+    extra_body: dict[str, object]
+    server_flavor: str = "openai"
+
+    @property
+    def base_urls(self) -> list[str]:
+        """The base URLs, one or several (empty when none was configured)."""
+        return split_base_urls(self.base_url)
+
+
+def _extra_body_from_env() -> dict[str, object]:
+    raw = os.environ.get("DIPLO_EXTRACT_EXTRA_BODY")
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ConfigurationError(f"DIPLO_EXTRACT_EXTRA_BODY is not valid JSON: {exc}", original=exc) from exc
+    if not isinstance(value, dict):
+        raise ConfigurationError("DIPLO_EXTRACT_EXTRA_BODY must be a JSON object")
+    return value
+
+
+def resolve_config(backend: str | None = None, *, model: str | None = None,
+                   base_url: str | Sequence[str] | None = None, api_key: str | None = None,
+                   extra_body: dict[str, object] | None = None, server_flavor: str | None = None) -> BackendConfig:
+    """Apply the resolution order: argument > environment > embedded default.
+
+    ``base_url`` may name several servers (a list, or commas); else ``DIPLO_EXTRACT_BASE_URLS``, else
+    ``OPENAI_BASE_URL``.
+    """
+    env = os.environ
+    urls = (split_base_urls(base_url) or split_base_urls(env.get(BASE_URLS_ENV))
+            or split_base_urls(env.get("OPENAI_BASE_URL")))
+    base_url = ",".join(urls) or None
+    api_key = api_key or env.get("OPENAI_API_KEY") or None
+    chosen = backend or env.get("DIPLO_EXTRACT_BACKEND") or ("openai" if (base_url or api_key) else "embedded")
+    chosen = chosen.strip().lower()
+    if chosen not in BACKEND_NAMES:
+        raise ConfigurationError(f"unknown backend {chosen!r}; choose one of: {', '.join(BACKEND_NAMES)}")
+    return BackendConfig(
+        backend=chosen,
+        model=model or env.get("DIPLO_EXTRACT_MODEL") or None,
+        base_url=base_url,
+        api_key=api_key,
+        extra_body=extra_body if extra_body is not None else _extra_body_from_env(),
+        server_flavor=server_flavor or env.get("DIPLO_EXTRACT_SERVER_FLAVOR") or "openai",
+    )
+
+
+def int_env(name: str, default: int) -> int:
+    """A whole number from the environment (at least 1), else ``default``."""
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        return max(1, int(raw))
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must be a whole number, not {raw!r}", original=exc) from exc

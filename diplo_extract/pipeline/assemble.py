@@ -1,0 +1,216 @@
+"""From what the model said to the public record: grounding, normalisation, dates, de-duplication.
+
+Plain deterministic Python: the same model output and article always give the same record. The model's
+quotes become character spans, its country names become ISO codes, its date phrases become ISO dates
+resolved against the dateline, and anything it named that is not in the article is dropped with a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from diplo_extract.core.llm_schema import LLMAgreement, LLMCooperation, LLMMeeting, LLMMeetingStatus, LLMThreat
+from diplo_extract.core.schema import (
+    Agreement,
+    ExtractionWarning,
+    Location,
+    MatchMethod,
+    Meeting,
+    MeetingStatus,
+    Participant,
+    Span,
+    Threat,
+    ThreatCategory,
+)
+from diplo_extract.pipeline.attribution import MeetingLocator
+from diplo_extract.pipeline.people import participant_country, same_participant
+from diplo_extract.text.countries import to_country_code
+from diplo_extract.text.dates import resolve_date
+from diplo_extract.text.grounding import locate
+from diplo_extract.text.lexicon import find_cooperation_areas, find_threats
+from diplo_extract.text.names import name_key
+
+_STATUS = {
+    LLMMeetingStatus.HELD: MeetingStatus.HELD,
+    LLMMeetingStatus.PLANNED: MeetingStatus.PLANNED,
+    LLMMeetingStatus.PROPOSED: MeetingStatus.PROPOSED,
+}
+
+
+@dataclass
+class Assembler:
+    """Builds public records for one article, collecting warnings as it goes."""
+
+    text: str
+    anchor: dt.date | None
+    drop_ungrounded: bool = False
+    warnings: list[ExtractionWarning] = field(default_factory=list)
+    _name_spans: dict[str, Span] = field(default_factory=dict, repr=False)
+
+    def warn(self, code: str, message: str, path: str | None = None) -> None:
+        """Record something the caller should know about the record."""
+        self.warnings.append(ExtractionWarning(code=code, message=message, path=path))
+
+    def ground(self, quote: str, path: str, *, search_from: int = 0) -> Span | None:
+        """Locate a quote; an unlocatable quote is kept ungrounded (and warned about) or dropped."""
+        quote = quote.strip()
+        if not quote:
+            return None
+        span = locate(quote, self.text, search_from=search_from)
+        if not span.grounded:
+            self.warn("ungrounded", f"quote not found in the article: {quote[:80]!r}", path)
+        return span
+
+    def _keep(self, span: Span | None) -> bool:
+        return not (self.drop_ungrounded and span is not None and not span.grounded)
+
+    def name_span(self, name: str) -> Span:
+        """Where a person's name stands in the article (located once per name, however often it is asked)."""
+        span = self._name_spans.get(name)
+        if span is None:
+            span = self._name_spans[name] = locate(name, self.text)
+        return span
+
+    def without_invented_people(self, meeting: LLMMeeting, path: str) -> LLMMeeting:
+        """The meeting minus participants whose names the article does not contain.
+
+        A name the article does not contain is invented (or copied from the prompt), not an ungrounded
+        fact: leaving it in would put a person in a meeting they never attended.
+        """
+        kept = []
+        for person in meeting.participants:
+            if person.name.strip() and not self.name_span(person.name.strip()).grounded:
+                self.warn("participant_not_in_text", f"dropped participant {person.name!r}: not in the article",
+                          path)
+                continue
+            kept.append(person)
+        return meeting.model_copy(update={"participants": kept})
+
+    def participants(self, meeting: LLMMeeting, path: str) -> list[Participant]:
+        """Participants, one per person, with ISO countries; invented people were dropped before merging."""
+        people: list[Participant] = []
+        for raw in meeting.participants:
+            name = raw.name.strip() or None
+            organization = raw.organization.strip() or None
+            title = raw.title.strip() or None
+            if name is None and organization is None:
+                continue
+            evidence = self.name_span(name) if name is not None else locate(organization or "", self.text)
+            if any(same_participant(existing.name, existing.organization, name, organization) for existing in people):
+                continue
+            people.append(Participant(
+                name=name,
+                name_key=name_key(name) if name else None,
+                title=title,
+                organization=organization,
+                country=participant_country(raw.country, title, organization),
+                evidence=evidence if evidence is not None and evidence.grounded else None,
+            ))
+        return people
+
+    def threats(self, raw_threats: list[LLMThreat], locator: MeetingLocator) -> list[tuple[Threat, set[int]]]:
+        """Threats, one per category, from the model's pass and the lexicon, with the meetings they concern."""
+        found: dict[ThreatCategory, tuple[Threat, set[int]]] = {}
+        for raw in raw_threats:
+            if raw.category in found:
+                continue
+            span = locate(raw.quote.strip(), self.text) if raw.quote.strip() else None
+            if span is None or not span.grounded:
+                # A threat is named by its words: words the article does not contain (a category name, or the
+                # prompt's examples) mean the model invented the threat, as with an invented participant.
+                self.warn("threat_not_in_text", f"dropped {raw.category.value}: {raw.quote[:60]!r} is not in "
+                          "the article", f"threats[{len(found)}]")
+                continue
+            owners = locator.owners_of(raw.quote, self.text, span.start if span else None)
+            found[raw.category] = (
+                Threat(category=raw.category, description=raw.quote.strip() or None, evidence=span), owners)
+        for hit in find_threats(self.text):
+            owners = locator.owners_at(hit.start)
+            if hit.category in found:
+                threat, known = found[hit.category]
+                if threat.detected_by == "model":
+                    threat = threat.model_copy(update={"detected_by": "both"})
+                found[hit.category] = (threat, known | owners)
+                continue
+            words = self.text[hit.start:hit.end]
+            evidence = Span(quote=words, start=hit.start, end=hit.end, grounded=True, match=MatchMethod.EXACT,
+                            score=100.0)
+            found[hit.category] = (
+                Threat(category=hit.category, description=words, detected_by="lexicon", evidence=evidence), owners)
+        return list(found.values())
+
+    def cooperation(self, raw_areas: list[LLMCooperation], locator: MeetingLocator) -> list[tuple[str, set[int]]]:
+        """Cooperation areas from the model (when its words are in the article) and the lexicon, by meeting."""
+        result: list[tuple[str, set[int]]] = []
+        for raw in raw_areas:
+            span = locate(raw.quote, self.text) if raw.quote.strip() else None
+            if span is None or not span.grounded:
+                continue  # an area whose words are not in the article was copied from the vocabulary
+            result.append((raw.area.value, locator.owners_of(raw.quote, self.text, span.start)))
+        result.extend((hit.category.value, locator.owners_at(hit.start))
+                      for hit in find_cooperation_areas(self.text))
+        return result
+
+    def agreements(self, raw_agreements: list[LLMAgreement],
+                   locator: MeetingLocator) -> list[tuple[LLMAgreement, Span | None, set[int]]]:
+        """Agreements grounded on their quotes, de-duplicated, with the meetings they concern."""
+        result: list[tuple[LLMAgreement, Span | None, set[int]]] = []
+        seen: set[str] = set()
+        for raw in raw_agreements:
+            key = (raw.quote.strip() or raw.summary.strip()).casefold()
+            if not (raw.summary.strip() or raw.quote.strip()) or key in seen:
+                continue
+            span = self.ground(raw.quote, f"agreements[{len(result)}]")
+            if not self._keep(span):
+                continue
+            seen.add(key)
+            result.append((raw, span, locator.owners_of(raw.quote, self.text, span.start if span else None)))
+        return result
+
+    def meeting(self, raw: LLMMeeting, path: str, previous_date: dt.date | None, *,
+                threats: list[Threat], areas: list[str],
+                agreements: list[tuple[LLMAgreement, Span | None]]) -> Meeting | None:
+        """One public meeting, or None for a meeting with nobody identifiable (background events never get here)."""
+        evidence = self.ground(raw.quote, path)
+        participants = self.participants(raw, path)
+        if not participants:
+            self.warn("meeting_without_participants", f"dropped a {raw.kind.value}: no participant found",
+                      path)
+            return None
+        date_text = raw.date_text.strip() or None
+        if date_text and not locate(date_text, self.text, fuzzy_threshold=90).grounded:
+            # A date phrase the article does not contain was made up (often the press release's own date).
+            self.warn("date_not_in_text", f"ignored date {date_text!r}: not in the article", path)
+            date_text = None
+        date = resolve_date(date_text, self.anchor, previous=previous_date) if date_text else None
+        parties = list(dict.fromkeys(p.country for p in participants if p.country))
+        city = raw.city.strip() or None
+        return Meeting(
+            kind=raw.kind,
+            status=_STATUS[raw.status],
+            date=date,
+            date_text=date_text,
+            location=Location(city=city, country=to_country_code(city) if city else None),
+            participants=participants,
+            cooperation_areas=list(dict.fromkeys(areas)),
+            agreements=[
+                Agreement(summary=a.summary.strip() or a.quote.strip(), status=a.status, parties=list(parties),
+                          evidence=span)
+                for a, span in agreements
+            ],
+            threats=list(threats),
+            summary=describe(raw),
+            evidence=evidence,
+        )
+
+
+def describe(raw: LLMMeeting) -> str:
+    """A one-line description of a meeting, used as its summary."""
+    people = ", ".join(
+        " ".join(part for part in (p.name or p.organization, f"({p.country})" if p.country else "") if part)
+        for p in raw.participants
+    )
+    when = f" {raw.date_text}" if raw.date_text else ""
+    where = f" in {raw.city}" if raw.city else ""
+    return f"{raw.kind.value.replace('_', ' ')}{when}{where} between {people}" if people else raw.kind.value

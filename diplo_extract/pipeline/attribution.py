@@ -1,0 +1,81 @@
+"""Which meeting a passage of the article is about, so threats and agreements land on the right meeting.
+
+Threats and agreements are extracted once per article (one small pass each, not one per meeting); code then
+attributes each to meetings by where its words stand. A meeting is marked in the text by the names of the
+participants that set it apart from the other meetings (Saif for one call, Turgumbayev for the other); a
+passage belongs to the meeting whose marker last precedes it. With one meeting, everything is its own.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+
+from diplo_extract.core.llm_schema import LLMMeeting
+from diplo_extract.text.names import HONORIFICS, name_key
+
+_PARTICLES = frozenset({"bin", "ibn", "bint", "al", "el", "de", "da", "van", "von", "der", "del", "la", "le"})
+_HONORIFIC_WORDS = frozenset(word.casefold().strip(".") for title in HONORIFICS for word in title.split())
+
+
+def _marker_words(meeting: LLMMeeting) -> set[str]:
+    """Full names and their distinctive words ("Saif" for "Sheikh Saif bin Zayed"), as written."""
+    words = set()
+    for person in meeting.participants:
+        name = person.name.strip()
+        if not name:
+            continue
+        words.add(name)
+        for token in re.split(r"[\s,]+", name):
+            token = token.strip(".,'’()")
+            folded = token.casefold()
+            if len(token) >= 3 and folded not in _PARTICLES and folded not in _HONORIFIC_WORDS:
+                words.add(token)
+    return words
+
+
+class MeetingLocator:
+    """Maps character positions of an article to the meetings they are about."""
+
+    def __init__(self, text: str, meetings: Sequence[LLMMeeting]):
+        self.count = len(meetings)
+        words = [_marker_words(m) for m in meetings]
+        keys = [{name_key(w) for w in ws} for ws in words]
+        markers: list[tuple[int, int]] = []
+        for index, own in enumerate(words):
+            others = set().union(*(k for j, k in enumerate(keys) if j != index)) if self.count > 1 else set()
+            for word in own:
+                if name_key(word) in others:
+                    continue
+                for match in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text):
+                    markers.append((match.start(), index))
+        markers.sort()
+        self._positions = [position for position, _ in markers]
+        self._owners = [owner for _, owner in markers]
+
+    def owners_at(self, position: int) -> set[int]:
+        """Meetings a passage starting at ``position`` is about (all of them before any marker)."""
+        if self.count <= 1:
+            return set(range(self.count))
+        at = bisect.bisect_right(self._positions, position) - 1
+        return set(range(self.count)) if at < 0 else {self._owners[at]}
+
+    def owners_of(self, quote: str, text: str, fallback: int | None) -> set[int]:
+        """Meetings concerned by every occurrence of ``quote`` (case-insensitive) in the text.
+
+        The same words often recur for several meetings ("terrorism and extremism" in each of two calls),
+        so every occurrence counts; ``fallback`` is the located position when the quote is not verbatim, and
+        a quote found nowhere concerns every meeting.
+        """
+        if self.count <= 1:
+            return set(range(self.count))
+        owners: set[int] = set()
+        needle = quote.strip()
+        if needle:
+            for match in re.finditer(re.escape(needle), text, flags=re.IGNORECASE):
+                owners |= self.owners_at(match.start())
+        if not owners:
+            # Words that cannot be placed (an ungrounded quote) concern the article as a whole.
+            owners = self.owners_at(fallback) if fallback is not None else set(range(self.count))
+        return owners

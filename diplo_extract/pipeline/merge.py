@@ -1,0 +1,60 @@
+"""Merging meetings that are the same interaction: across chunks of a long article, or listed twice.
+
+Two reports are one meeting when they are of the same kind, their dates do not conflict, and the named
+people of one are all among the named people of the other. Two phone calls sharing one caller
+({Zhao, Saif} and {Zhao, Turgumbayev}) are not merged: neither set contains the other.
+"""
+
+from __future__ import annotations
+
+from diplo_extract.core.llm_schema import LLMMeeting, LLMParticipant
+from diplo_extract.pipeline.people import same_participant
+from diplo_extract.text.names import same_person
+
+
+def _named(meeting: LLMMeeting) -> list[str]:
+    return [p.name for p in meeting.participants if p.name.strip()]
+
+
+def _covered(smaller: list[str], larger: list[str]) -> bool:
+    return all(any(same_person(a, b) for b in larger) for a in smaller)
+
+
+def same_meeting(a: LLMMeeting, b: LLMMeeting) -> bool:
+    """True when ``a`` and ``b`` report the same interaction."""
+    if a.kind != b.kind or a.status != b.status:
+        return False
+    if a.date_text and b.date_text and a.date_text.strip().casefold() != b.date_text.strip().casefold():
+        return False
+    names_a, names_b = _named(a), _named(b)
+    if not names_a or not names_b:
+        return bool(a.quote.strip()) and a.quote.strip() == b.quote.strip()
+    if len(names_a) <= len(names_b):
+        return _covered(names_a, names_b)
+    return _covered(names_b, names_a)
+
+
+def _union_participants(first: list[LLMParticipant], second: list[LLMParticipant]) -> list[LLMParticipant]:
+    merged = list(first)
+    for person in second:
+        if not any(same_participant(person.name.strip(), person.organization.strip(), other.name.strip(),
+                                    other.organization.strip()) for other in merged):
+            merged.append(person)
+    return merged
+
+
+def merge_meetings(meetings: list[LLMMeeting]) -> list[LLMMeeting]:
+    """Meetings in first-seen order, duplicates folded into the first report (participants unioned)."""
+    result: list[LLMMeeting] = []
+    for meeting in meetings:
+        for index, kept in enumerate(result):
+            if same_meeting(kept, meeting):
+                result[index] = kept.model_copy(update={
+                    "participants": _union_participants(kept.participants, meeting.participants),
+                    "date_text": kept.date_text or meeting.date_text,
+                    "city": kept.city or meeting.city,
+                })
+                break
+        else:
+            result.append(meeting)
+    return result

@@ -1,0 +1,111 @@
+"""Cleaning the people a small model lists: titles written into names, and countries listed as people.
+
+"Kazakh Deputy Prime Minister and Foreign Minister Mukhtar Tileuberdi" as a name is a title followed by a
+name; "Kyrgyzstan" or "UNRCCA" as a name is a delegation. Both are frequent in a 1.5B model's answers and
+both are fixed by looking at the words, not by asking again.
+"""
+
+from __future__ import annotations
+
+import re
+
+from diplo_extract.core.llm_schema import LLMParticipant
+from diplo_extract.text.countries import canonical_organization, countries_in, is_intergovernmental, to_country_code
+from diplo_extract.text.names import same_person
+
+# Words that begin titles in these articles; a name never starts with them.
+_TITLE_WORDS = frozenset([
+    "minister", "ministers", "deputy", "prime", "foreign", "interior", "internal", "affairs", "president", "vice",
+    "secretary", "general", "chairman", "chair", "head", "chief", "director", "ambassador", "commander", "state",
+    "councilor", "councillor", "security", "council", "national", "adviser", "advisor", "first", "of", "the", "and",
+    "for", "public", "justice", "defence", "defense", "home", "the", "senior", "officer", "commissioner", "governor",
+    "permanent", "representative", "special", "envoy", "spokesman", "spokesperson", "acting", "assistant",
+    "undersecretary", "under", "federal", "royal", "highness", "excellency", "his", "her", "mr", "mrs", "ms", "dr",
+])
+_TOKEN = re.compile(r"[^\s,]+")
+
+
+def _is_title_token(token: str) -> bool:
+    folded = token.casefold().strip(".,'’()")
+    if folded in _TITLE_WORDS:
+        return True
+    # Demonyms and country names open titles too ("Kazakh Deputy Prime Minister ...").
+    return bool(to_country_code(token.strip(".,'’()"))) and not token[:1].islower()
+
+
+def split_title_from_name(name: str) -> tuple[str, str]:
+    """Split leading title words off a name: ("Kazakh Foreign Minister Mukhtar Tileuberdi") -> (title, name).
+
+    Returns ("", name) when the name does not start with title words, and leaves at least one word.
+    """
+    tokens = _TOKEN.findall(name)
+    cut = 0
+    while cut < len(tokens) - 1 and _is_title_token(tokens[cut]):
+        cut += 1
+    # Only a run of at least two title words is a title; one word may be an honorific the record keeps.
+    if cut < 2:
+        return "", name.strip()
+    return " ".join(tokens[:cut]), " ".join(tokens[cut:])
+
+
+_COUNTRY_NAME_WORDS = frozenset([
+    "the", "of", "united", "arab", "republic", "kingdom", "states", "federation", "islamic", "people's",
+    "democratic", "socialist", "delegation", "side", "government",
+])
+
+
+def _is_country_word(token: str) -> bool:
+    bare = token.strip(".,'’()")
+    return bare.casefold() in _COUNTRY_NAME_WORDS or to_country_code(bare) is not None
+
+
+def as_delegation(person: LLMParticipant) -> LLMParticipant:
+    """A "person" whose name is a country, capital or organisation becomes an unnamed delegation."""
+    name = person.name.strip()
+    if not name:
+        return person
+    organization = canonical_organization(name)
+    if organization is not None and organization.casefold() == name.casefold():
+        return person.model_copy(update={"name": "", "organization": person.organization or name})
+    code = to_country_code(name)
+    if code is not None and all(_is_country_word(token) for token in _TOKEN.findall(name)):
+        return person.model_copy(update={"name": "", "organization": person.organization or name,
+                                         "country": person.country or name})
+    return person
+
+
+def clean_participant(person: LLMParticipant) -> LLMParticipant:
+    """Delegations recognised, titles moved out of names."""
+    person = as_delegation(person)
+    if not person.name.strip():
+        return person
+    title, name = split_title_from_name(person.name)
+    if not title:
+        return person
+    return person.model_copy(update={"name": name, "title": person.title or title})
+
+
+def participant_country(country: str, title: str | None, organization: str | None) -> str | None:
+    """ISO code of the country a participant represents, from the model's country name, else the title."""
+    if organization and is_intergovernmental(organization) and not to_country_code(organization):
+        return None
+    code = to_country_code(country) if country.strip() else None
+    if code:
+        return code
+    # The model often leaves country empty when the title says it ("Kazakh minister of internal affairs").
+    for phrase in (title, organization):
+        if phrase:
+            found = countries_in(phrase)
+            if len(found) == 1:
+                return found[0]
+    return None
+
+
+def same_participant(name_a: str | None, organization_a: str | None, name_b: str | None,
+                     organization_b: str | None) -> bool:
+    """True when two participant entries are one participant: the same person, or the same unnamed delegation."""
+    if name_a and name_b:
+        return same_person(name_a, name_b)
+    if not name_a and not name_b and organization_a and organization_b:
+        return organization_a.casefold() == organization_b.casefold()
+    return False

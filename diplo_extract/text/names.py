@@ -1,0 +1,224 @@
+"""Person-name keys, for recognising the same official across records and articles.
+
+Articles write the same person many ways: with or without honorifics and ranks ("H.E. Sheikh ...",
+"Colonel-General ...", "Thượng tướng ..."), with or without diacritics, with hyphens or spaces, with
+transliteration variants ("Tokayev"/"Tokaev"). :func:`name_key` reduces a name to a plain lowercase key and
+:func:`same_person` compares two names through their keys.
+
+Keys are for matching, not display: they are ASCII-ish but not transliterated, so a Cyrillic or Chinese name
+keeps its script and will not match its Latin spelling.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from diplo_extract.text.folding import fold_letters
+
+__all__ = ["HONORIFICS", "name_key", "same_person"]
+
+#: Honorifics, ranks and titles removed from the front of a name by :func:`name_key` (matched after the same
+#: folding as names, so case, dots, hyphens and diacritics do not matter: "Lt.Gen." is "Lt. Gen.").
+#: Deliberately left out because they also begin real names: Sultan, Amir, Emir, Sri, Sayed, Tun (Myanmar),
+#: Pak (Korea).
+HONORIFICS: frozenset[str] = frozenset(
+    {
+        # courtesy
+        "Mr", "Mrs", "Ms", "Miss", "Mx", "Madam", "Madame", "Mme", "Dr", "Prof", "Professor",
+        "Assoc. Prof.", "Sir", "Dame", "Lord", "Lady", "H.E.", "His Excellency", "Her Excellency",
+        "Excellency", "Hon.", "Honorable", "Honourable", "The Honourable", "The Honorable", "Rt. Hon.",
+        "The Rt. Hon.", "Comrade", "Rev.", "Father", "Mister",
+        # royal and traditional
+        "Sheikh", "Shaikh", "Shaykh", "Sheikha", "Shaikha", "Prince", "Princess", "Crown Prince", "King",
+        "Queen", "Emperor", "Sayyid", "Sayyida", "Haji", "Hajji", "Hajja", "Datuk", "Dato", "Dato'",
+        "Datuk Seri", "Dato' Sri", "Dato Sri", "Datin", "Tan Sri", "Puan Sri", "Toh Puan", "Pehin",
+        "Samdech", "Samdech Techo", "Shri", "Shrimati", "Smt.", "Bapak", "Ibu",
+        # military and police ranks
+        "General", "Gen.", "Army General", "General of the Army", "Colonel-General", "Colonel General",
+        "Lieutenant General", "Lieutenant-General", "Lt. Gen.", "Lt Gen", "Lt.-Gen.", "Major General",
+        "Major-General", "Maj. Gen.", "Maj Gen", "Brigadier General", "Brigadier-General", "Brig. Gen.",
+        "Brigadier", "Colonel", "Col.", "Lieutenant Colonel", "Lieutenant-Colonel", "Lt. Col.",
+        "Major", "Maj.", "Captain", "Capt.", "Lieutenant", "Lt.", "Admiral", "Adm.", "Vice Admiral",
+        "Vice-Admiral", "Rear Admiral", "Rear-Admiral", "Air Marshal", "Air Chief Marshal", "Marshal",
+        "Field Marshal", "Commodore", "Police General", "Police Lieutenant General", "Police Major General",
+        "Police Colonel", "Police Colonel-General", "Pol. Gen.", "Pol. Lt. Gen.", "Pol. Maj. Gen.",
+        "Pol. Col.", "Senior Lieutenant General", "Senior General", "Commissioner", "Inspector General",
+        # offices often written in front of names
+        "Senator", "Sen.", "Ambassador", "Amb.", "President", "Vice President", "Vice-President",
+        "Prime Minister", "Deputy Prime Minister", "Minister", "Deputy Minister", "Vice Minister",
+        "Foreign Minister", "State Councilor", "State Councillor", "Secretary", "Secretary-General",
+        "Secretary General", "General Secretary", "Secretary of State", "Chairman", "Chairwoman",
+        "Chairperson", "Governor",
+        "Gov.", "Mayor", "Judge", "Justice", "Chief Justice", "Representative", "Rep.", "Deputy",
+        # Vietnamese
+        "Ông", "Bà", "Đồng chí", "Đại tướng", "Thượng tướng", "Trung tướng", "Thiếu tướng", "Đại tá",
+        "Thượng tá", "Trung tá", "Thiếu tá", "Bộ trưởng", "Thứ trưởng", "Chủ tịch", "Phó Chủ tịch",
+        "Thủ tướng", "Phó Thủ tướng", "Tổng Bí thư", "Chủ tịch nước", "Đại sứ", "Tiến sĩ",
+        # Russian / Kazakh
+        "Господин", "Госпожа", "Г-н", "Г-жа", "Генерал", "Генерал армии", "Генерал-полковник",
+        "Генерал-лейтенант", "Генерал-майор", "Полковник", "Подполковник", "Министр", "Посол", "Президент",
+        "Мырза", "Ханым",
+    }
+)
+
+# Apostrophes vanish ("Dato'", "O'Brien" -> "obrien") rather than split a token in two.
+_APOSTROPHES = re.compile(r"['\u2019\u2018\u02bc`´]")
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_NON_WORD = re.compile(r"[\W_]+")
+
+# Per-token similarity below which two differing tokens are not spelling variants of each other
+# ("Yi"/"Yu", "A"/"B"); stops token_sort_ratio from merging people who differ in one short given name.
+_TOKEN_VARIANT_MIN = 60.0
+
+
+def _fold(text: str) -> list[str]:
+    """Case-folded, diacritic-free, punctuation-free tokens of ``text``."""
+    text = _BRACKETED.sub(" ", text)
+    text = _APOSTROPHES.sub("", text)
+    return _NON_WORD.sub(" ", fold_letters(text)).split()
+
+
+# Longest first, so "Police Major General" is removed whole rather than leaving "major general" to chance.
+_HONORIFIC_TOKENS: tuple[tuple[str, ...], ...] = tuple(
+    sorted({tuple(_fold(h)) for h in HONORIFICS if _fold(h)}, key=len, reverse=True)
+)
+
+
+def _strip_honorifics(tokens: list[str]) -> list[str]:
+    # Only leading ones, repeatedly ("H.E. Sheikh ...", "Police Major General ..."); a title word inside a
+    # name is more likely part of it. Never strips the last token: a bare "General" stays "general".
+    changed = True
+    while changed:
+        changed = False
+        for honorific in _HONORIFIC_TOKENS:
+            n = len(honorific)
+            if len(tokens) > n and tuple(tokens[:n]) == honorific:
+                tokens = tokens[n:]
+                changed = True
+                break
+    return tokens
+
+
+def name_key(name: str) -> str:
+    """Normalised key for matching a person across records.
+
+    Leading honorifics, ranks and titles (:data:`HONORIFICS`) are removed, diacritics stripped (NFKD, plus
+    đ -> d and a few other stroked letters), case folded, bracketed notes, punctuation and apostrophes removed
+    and whitespace collapsed. Returns "" for a name with no letters or digits.
+
+    >>> name_key("Sheikh Saif bin Zayed Al Nahyan")
+    'saif bin zayed al nahyan'
+    >>> name_key("General Lương Tam Quang")
+    'luong tam quang'
+    >>> name_key("Colonel-General Vilayat Eyvazov")
+    'vilayat eyvazov'
+    """
+    return " ".join(_strip_honorifics(_fold(name)))
+
+
+def _is_sub_multiset(small: list[str], large: list[str]) -> bool:
+    pool = list(large)
+    for token in small:
+        if token not in pool:
+            return False
+        pool.remove(token)
+    return True
+
+
+def _variant_tokens(a: str, b: str) -> bool:
+    """Whether two differing tokens may be spellings of one name part.
+
+    Similar enough ("jomart"/"zhomart"), and not one inside the other with a syllable more: "qiang" and
+    "keqiang" are different given names (Li Qiang, Li Keqiang), "abdulla"/"abdullah" are one.
+    """
+    if fuzz.ratio(a, b) < _TOKEN_VARIANT_MIN:
+        return False
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return not (len(long) - len(short) >= 2 and short in long)
+
+
+def _pair_tokens(a: list[str], b: list[str]) -> tuple[list[str], bool]:
+    """Reorder b's tokens to line up with a's, and say whether every differing token has a close partner.
+
+    Shared tokens pair with themselves; each remaining token of a takes its most similar remaining token of
+    b. Leftover tokens of the longer side go at the end.
+    """
+    paired: list[str | None] = [None] * len(a)
+    pool = list(b)
+    for i, token in enumerate(a):
+        if token in pool:
+            paired[i] = token
+            pool.remove(token)
+    variants = True
+    for i, token in enumerate(a):
+        if paired[i] is not None:
+            continue
+        if not pool:
+            break  # extra tokens on a's side only; the overall ratio judges their weight
+        best = max(pool, key=lambda other: fuzz.ratio(token, other))
+        if not _variant_tokens(token, best):
+            variants = False
+        paired[i] = best
+        pool.remove(best)
+    return [t for t in paired if t is not None] + pool, variants
+
+
+def _close_token(a: str, b: str) -> bool:
+    """Spelling variants of one name part: "sergei"/"sergey", "tokayev"/"tokaev"."""
+    if a == b:
+        return True
+    shortest = min(len(a), len(b))
+    allowed = 2 if shortest >= 8 else 1 if shortest >= 4 else 0
+    return Levenshtein.distance(a, b, score_cutoff=allowed) <= allowed
+
+
+def _is_fuzzy_sub_multiset(small: list[str], large: list[str]) -> bool:
+    pool = list(large)
+    for token in small:
+        match = next((other for other in pool if _close_token(token, other)), None)
+        if match is None:
+            return False
+        pool.remove(match)
+    return True
+
+
+def same_person(a: str, b: str, *, threshold: float = 85.0) -> bool:
+    """Whether two written names plausibly refer to the same person.
+
+    Compares :func:`name_key` keys. True when the keys are equal; when one key's tokens are all in the other
+    and it has at least two ("Saif bin Zayed" vs "Saif bin Zayed Al Nahyan"), also allowing one-letter
+    spelling variants per token ("Sergei Lavrov" vs "Sergey Viktorovich Lavrov"); when a one-token key equals
+    the other's first or last token ("Zhao" vs "Zhao Kezhi", "Lavrov" vs "Sergey Lavrov"); or when
+    rapidfuzz ``token_sort_ratio`` (or the ratio with tokens paired up by similarity, for variants that sort
+    differently) reaches ``threshold`` and every differing token has a close counterpart (so "Wang Yi" and
+    "Wang Yu" stay apart). The surname rule cannot know whether a surname is unique in the
+    article: callers should apply it only among the people of one article or meeting.
+    """
+    ka, kb = name_key(a), name_key(b)
+    if not ka or not kb:
+        return False
+    # The token pairing is greedy, so it is tried both ways round to keep the answer symmetric.
+    return _same_keys(ka, kb, threshold) or _same_keys(kb, ka, threshold)
+
+
+def _same_keys(ka: str, kb: str, threshold: float) -> bool:
+    if ka == kb or ka.replace(" ", "") == kb.replace(" ", ""):
+        return True
+    ta, tb = ka.split(), kb.split()
+    small, large = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    if len(small) >= 2 and len(small) < len(large) and (
+        _is_sub_multiset(small, large) or _is_fuzzy_sub_multiset(small, large)
+    ):
+        return True
+    if len(small) == 1 and len(large) >= 2 and len(small[0]) >= 2 and small[0] in (large[0], large[-1]):
+        return True
+    aligned, variants = _pair_tokens(ta, tb)
+    if not variants:
+        return False
+    # token_sort_ratio misjudges variants that sort differently ("Jomart"/"Zhomart"); comparing with b's
+    # tokens lined up against a's catches those.
+    score = max(fuzz.token_sort_ratio(ka, kb), fuzz.ratio(ka, " ".join(aligned)))
+    return score >= threshold

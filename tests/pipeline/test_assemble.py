@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus, LLMParticipant
+from diplo_extract.pipeline.assemble import Assembler
+from diplo_extract.pipeline.attribution import MeetingLocator
+
+TEXT = ("ASTANA, May 3 -- Kazakh Interior Minister Yerlan Turgumbayev on Monday met Uzbek Interior Minister "
+        "Pulat Bobojonov in Astana. The sides discussed drug trafficking and agreed to exchange information.")
+
+
+def _person(name: str, country: str = "", organization: str = "") -> LLMParticipant:
+    return LLMParticipant(name=name, title="", organization=organization, country=country)
+
+
+def _meeting(*people: LLMParticipant, date_text: str = "on Monday") -> LLMMeeting:
+    return LLMMeeting(quote="met Uzbek Interior Minister", kind="meeting", status=LLMMeetingStatus.HELD,
+                      date_text=date_text, city="Astana", participants=list(people))
+
+
+def test_invented_people_are_dropped_with_a_warning() -> None:
+    assembler = Assembler(text=TEXT, anchor=dt.date(2021, 5, 3))
+    kept = assembler.without_invented_people(
+        _meeting(_person("Yerlan Turgumbayev"), _person("Abdulla Aripov")), "meetings[0]")
+    assert [p.name for p in kept.participants] == ["Yerlan Turgumbayev"]
+    assert [w.code for w in assembler.warnings] == ["participant_not_in_text"]
+
+
+def test_a_meeting_gets_iso_countries_a_resolved_date_and_exact_evidence() -> None:
+    assembler = Assembler(text=TEXT, anchor=dt.date(2021, 5, 3))
+    raw = _meeting(_person("Yerlan Turgumbayev", "Kazakhstan"), _person("Pulat Bobojonov", "Uzbekistan"),
+                   _person("Pulat Bobojonov", "Uzbekistan"))
+    meeting = assembler.meeting(raw, "meetings[0]", None, threats=[], areas=[], agreements=[])
+    assert meeting is not None
+    assert [(p.name, p.country) for p in meeting.participants] == [("Yerlan Turgumbayev", "KZ"),
+                                                                   ("Pulat Bobojonov", "UZ")]
+    assert meeting.date == dt.date(2021, 5, 3) and meeting.location.country == "KZ"
+    person = meeting.participants[1]
+    assert person.evidence is not None and TEXT[person.evidence.start:person.evidence.end] == "Pulat Bobojonov"
+
+
+def test_a_date_phrase_not_in_the_article_is_ignored() -> None:
+    assembler = Assembler(text=TEXT, anchor=dt.date(2021, 5, 3))
+    raw = _meeting(_person("Yerlan Turgumbayev", "Kazakhstan"), date_text="on 12 June 2020")
+    meeting = assembler.meeting(raw, "meetings[0]", None, threats=[], areas=[], agreements=[])
+    assert meeting is not None and meeting.date is None
+    assert "date_not_in_text" in [w.code for w in assembler.warnings]
+
+
+def test_lexicon_threats_carry_exact_offsets_and_the_meetings_they_concern() -> None:
+    assembler = Assembler(text=TEXT, anchor=None)
+    meeting = _meeting(_person("Yerlan Turgumbayev"), _person("Pulat Bobojonov"))
+    (threat, owners), = assembler.threats([], MeetingLocator(TEXT, [meeting]))
+    assert threat.category.value == "drug_trafficking" and threat.detected_by == "lexicon"
+    assert threat.evidence is not None and TEXT[threat.evidence.start:threat.evidence.end] == "drug trafficking"
+    assert owners == {0}

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from diplo_extract.core.llm_schema import LLMMeeting, LLMParticipant
+from diplo_extract.pipeline.attribution import MeetingLocator
+
+TEXT = ("Zhao Kezhi held a phone call with Sheikh Saif bin Zayed. They agreed to fight terrorism. "
+        "Zhao then spoke with Yerlan Turgumbayev. They discussed terrorism and telecom fraud.")
+
+
+def _call(*names: str) -> LLMMeeting:
+    return LLMMeeting(quote="phone call", kind="phone_call", status="held", date_text="", city="",
+                      participants=[LLMParticipant(name=n, title="", organization="", country="") for n in names])
+
+
+def test_a_passage_belongs_to_the_meeting_whose_distinctive_name_precedes_it() -> None:
+    locator = MeetingLocator(TEXT, [_call("Zhao Kezhi", "Sheikh Saif bin Zayed"),
+                                    _call("Zhao Kezhi", "Yerlan Turgumbayev")])
+    assert locator.owners_at(TEXT.index("fight terrorism")) == {0}
+    assert locator.owners_at(TEXT.index("telecom fraud")) == {1}
+    # Before any distinctive name: every meeting.
+    assert locator.owners_at(0) == {0, 1}
+
+
+def test_words_that_recur_concern_every_meeting_they_follow() -> None:
+    locator = MeetingLocator(TEXT, [_call("Zhao Kezhi", "Sheikh Saif bin Zayed"),
+                                    _call("Zhao Kezhi", "Yerlan Turgumbayev")])
+    assert locator.owners_of("terrorism", TEXT, None) == {0, 1}
+    assert locator.owners_of("not in the text", TEXT, None) == {0, 1}
+    assert locator.owners_of("not in the text", TEXT, TEXT.index("telecom")) == {1}
+
+
+def test_with_one_meeting_everything_is_its_own() -> None:
+    locator = MeetingLocator(TEXT, [_call("Zhao Kezhi", "Yerlan Turgumbayev")])
+    assert locator.owners_at(0) == {0} and locator.owners_of("fraud", TEXT, None) == {0}

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from diplo_extract.core.llm_schema import LLMMeeting, LLMParticipant
+from diplo_extract.pipeline.merge import merge_meetings
+
+
+def _meeting(*names: str, date: str = "on Monday") -> LLMMeeting:
+    return LLMMeeting(quote="held talks", kind="meeting", status="held", date_text=date, city="",
+                      participants=[LLMParticipant(name=n, title="", organization="", country="") for n in names])
+
+
+def test_the_same_meeting_seen_in_two_chunks_is_merged_with_all_its_people() -> None:
+    merged = merge_meetings([_meeting("Vilayat Eyvazov", "Ali Yerlikaya"), _meeting("Ali Yerlikaya"),
+                             _meeting("Eyvazov", "Ali Yerlikaya", "Hakan Fidan")])
+    assert len(merged) == 1
+    assert [p.name for p in merged[0].participants] == ["Vilayat Eyvazov", "Ali Yerlikaya", "Hakan Fidan"]
+
+
+def test_different_people_or_dates_stay_separate_meetings() -> None:
+    merged = merge_meetings([_meeting("Zhao Kezhi", "Saif bin Zayed"), _meeting("Zhao Kezhi", "Yerlan Turgumbayev"),
+                             _meeting("Zhao Kezhi", "Saif bin Zayed", date="on Friday")])
+    assert len(merged) == 3

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from diplo_extract.text.names import HONORIFICS, name_key, same_person
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Sheikh Saif bin Zayed Al Nahyan", "saif bin zayed al nahyan"),
+        ("General Lương Tam Quang", "luong tam quang"),
+        ("Colonel-General Vilayat Eyvazov", "vilayat eyvazov"),
+        ("H.E. Sheikh Abdullah bin Zayed Al Nahyan", "abdullah bin zayed al nahyan"),
+        ("Lt.Gen. Đỗ Văn Đàm", "do van dam"),
+        ("Lt. Gen. Đỗ Văn Đàm", "do van dam"),
+        ("Police Major General Nguyễn Văn Long", "nguyen van long"),
+        ("Thượng tướng Lương Tam Quang", "luong tam quang"),
+        ("Major General Tran Quoc To", "tran quoc to"),
+        ("Mr. Sergey   Lavrov", "sergey lavrov"),
+        ("Dr Mahathir Mohamad", "mahathir mohamad"),
+        ("Sayyid Badr bin Hamad Al Busaidi", "badr bin hamad al busaidi"),
+        ("Prince Faisal bin Farhan Al Saud", "faisal bin farhan al saud"),
+        ("Senator Marco Rubio", "marco rubio"),
+        ("Ambassador Nguyen Phuong Nga", "nguyen phuong nga"),
+        ("Dato' Sri Anwar Ibrahim", "anwar ibrahim"),
+        ("Kassym-Jomart Tokayev (President)", "kassym jomart tokayev"),
+        ("Генерал-полковник Вилаят Эйвазов", "вилаят эивазов"),
+        ("Асхат Жұмағали", "асхат жұмағали"),
+        ("赵克志", "赵克志"),
+        ("O'Brien", "obrien"),
+    ],
+)
+def test_name_key(name: str, key: str) -> None:
+    assert name_key(name) == key
+
+
+def test_name_key_keeps_a_lone_honorific_and_handles_empty() -> None:
+    assert name_key("General") == "general"
+    assert name_key("") == ""
+    assert name_key(" .,- ") == ""
+
+
+def test_name_key_only_strips_leading_titles() -> None:
+    # Sultan, Amir and Pak begin real names and are not honorifics here; a title word later in a name stays.
+    assert name_key("Sultan Ahmed Al Jaber") == "sultan ahmed al jaber"
+    assert name_key("Amir Hatami") == "amir hatami"
+    assert name_key("Pak Pong Ju") == "pak pong ju"
+    assert name_key("Mark General") == "mark general"
+
+
+def test_honorifics_include_the_documented_ones() -> None:
+    documented = ("Mr", "Mrs", "Ms", "Dr", "H.E.", "Sheikh", "Prince", "Sayyid", "General", "Colonel-General",
+                  "Lt. Gen.", "Major General", "Police General", "Senator", "Ambassador")
+    for honorific in documented:
+        assert honorific in HONORIFICS
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Zhao", "Zhao Kezhi"),
+        ("Lavrov", "Sergey Lavrov"),
+        ("Saif bin Zayed", "Sheikh Saif bin Zayed Al Nahyan"),
+        ("Vilayat Eyvazov", "Colonel-General Vilayat Eivazov"),
+        ("Kassym-Jomart Tokayev", "Kassym Zhomart Tokaev"),
+        ("Tokayev Kassym-Jomart", "Kassym-Jomart Tokayev"),
+        ("Sergei Lavrov", "Sergey Viktorovich Lavrov"),
+        ("Sergey Lavrov", "Sergei Lavrov"),
+        ("To Lam", "Tô Lâm"),
+        ("General Lương Tam Quang", "Luong Tam Quang"),
+        ("Abdulla Aripov", "Abdullah Aripov"),
+        ("Mohammed bin Salman", "Muhammad bin Salman"),
+        ("Al-Nahyan", "Al Nahyan"),
+    ],
+)
+def test_same_person(a: str, b: str) -> None:
+    assert same_person(a, b)
+    assert same_person(b, a)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Zhao", "Wang Yi"),
+        ("Wang Yi", "Wang Yu"),
+        ("Li Qiang", "Li Keqiang"),
+        ("Zhao Leji", "Zhao Kezhi"),
+        ("Nguyen Van A", "Nguyen Van B"),
+        ("Tran Van Son", "Tran Van Nam"),
+        ("Abdullah bin Zayed", "Saif bin Zayed"),
+        ("Kezhi", "Zhao Kezhi Ming"),  # one token, but neither first nor last
+        ("", ""),
+        ("", "Wang Yi"),
+        ("Mr.", "Wang Yi"),
+    ],
+)
+def test_different_people(a: str, b: str) -> None:
+    assert not same_person(a, b)
+    assert not same_person(b, a)
+
+
+def test_threshold() -> None:
+    assert same_person("Vilayat Eyvazov", "Vilayat Eivazov", threshold=85.0)
+    assert not same_person("Vilayat Eyvazov", "Vilayat Eivazov", threshold=99.0)
+
+
+_NAMES = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=_NAMES)
+def test_name_key_is_idempotent_and_normalised(name: str) -> None:
+    key = name_key(name)
+    assert name_key(key) == key
+    assert key == key.strip()
+    assert "  " not in key
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=_NAMES, b=_NAMES)
+def test_same_person_is_symmetric_and_reflexive(a: str, b: str) -> None:
+    assert same_person(a, b) == same_person(b, a)
+    assert same_person(a, a) == bool(name_key(a))
