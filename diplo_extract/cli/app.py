@@ -34,6 +34,7 @@ from diplo_extract.errors import DiploExtractError, UserInputError
 from diplo_extract.eval.evaluate import render_report, run_eval, write_report_json
 from diplo_extract.outputs.record_check import validate_file
 from diplo_extract.runs.batch import BatchAborted, BatchOutcome, BatchSummary, expand_inputs, extract_files
+from diplo_extract.runs.ray_batch import DEFAULT_ACTORS, extract_with_ray
 from diplo_extract.text.reader import article_from_text
 
 app = typer.Typer(help="Extract validated, grounded records of diplomatic and security meetings from news.",
@@ -61,6 +62,14 @@ class BatchFormat(StrEnum):
 
     JSONL = "jsonl"
     CSV = "csv"
+    PARQUET = "parquet"
+
+
+class Engine(StrEnum):
+    """Who runs a batch: threads in this process, or a pool of Ray actors (local or on a cluster)."""
+
+    LOCAL = "local"
+    RAY = "ray"
 
 
 def _fail(exc: DiploExtractError) -> typer.Exit:
@@ -189,6 +198,12 @@ class _BatchProgress:
                                 redirect_stdout=False, redirect_stderr=False)
             self.task = self.bar.add_task("batch", total=total, failed=0, rate="")
 
+    def set_total(self, total: int) -> None:
+        """The number of articles, once known (a Ray run counts the rows of JSONL and Parquet inputs)."""
+        self.total = total
+        if self.bar is not None:
+            self.bar.update(self.task, total=total)
+
     def __enter__(self) -> _BatchProgress:
         if self.bar is not None:
             self.bar.start()
@@ -224,8 +239,9 @@ class _BatchProgress:
 def batch(
     inputs: Annotated[list[str], typer.Argument(help="Article files, folders (searched recursively), or - to "
                                                      "read paths from stdin.")],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="JSONL output (a folder for --format csv); "
-                                                                "default: lines on stdout, no resume.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="JSONL output (a folder for --format csv or "
+                                                                "parquet); default: lines on stdout, no resume.")
+                   ] = None,
     output_format: Annotated[BatchFormat, typer.Option("--format", "-f")] = BatchFormat.JSONL,
     concurrency: Annotated[int | None, typer.Option("--concurrency", "-j", min=1,
                                                     help="Articles in flight (openai backend; default 4).")] = None,
@@ -236,20 +252,34 @@ def batch(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
+    engine: Annotated[Engine, typer.Option(help="local: threads here; ray: Ray actors (JSONL and Parquet "
+                                                "inputs too).")] = Engine.LOCAL,
+    ray_address: Annotated[str | None, typer.Option(help="--engine ray: 'auto' or ray://HOST:PORT joins a "
+                                                         "cluster; default: start Ray on this machine.")] = None,
+    actors: Annotated[int, typer.Option(min=1, help="--engine ray: actors in the pool; -j is articles in "
+                                                    "flight per actor.")] = DEFAULT_ACTORS,
 ) -> None:
     """Extract many articles, one JSON line each, surviving failures; exit 1 if any article failed."""
-    if output_format is BatchFormat.CSV and out is None:
-        raise typer.BadParameter("--format csv writes a folder: give --out", param_hint="--out")
+    if output_format is not BatchFormat.JSONL and out is None:
+        raise typer.BadParameter(f"--format {output_format.value} writes a folder: give --out", param_hint="--out")
     config = resolve_config(backend, model=model, base_url=base_url, api_key=api_key)
     if config.backend == "embedded":
         typer.echo("embedded backend: one article at a time (one llama.cpp model instance)", err=True)
         concurrency = None
-    paths = expand_inputs(inputs, globs=[g.strip() for g in glob.split(",") if g.strip()], stdin=sys.stdin)
+    globs = [g.strip() for g in glob.split(",") if g.strip()]
+    paths = expand_inputs(inputs, globs=globs, stdin=sys.stdin) if engine is Engine.LOCAL else []
     summary = BatchSummary()
     with _BatchProgress(len(paths), summary, echo_lines=out is None) as show:
         try:
-            for _ in extract_files(paths, out=out, concurrency=concurrency, resume=resume, config=config,
-                                   use_cache=not no_cache, output_format=output_format.value, progress=show):
+            if engine is Engine.RAY:
+                outcomes = extract_with_ray(inputs, config=config, out=out, resume=resume, use_cache=not no_cache,
+                                            output_format=output_format.value, globs=globs, ray_address=ray_address,
+                                            actors=actors, threads_per_actor=concurrency or 4, stdin=sys.stdin,
+                                            on_total=show.set_total, progress=show)
+            else:
+                outcomes = extract_files(paths, out=out, concurrency=concurrency, resume=resume, config=config,
+                                         use_cache=not no_cache, output_format=output_format.value, progress=show)
+            for _ in outcomes:
                 pass
         except BatchAborted:
             show.finish("aborted: " + summary.line())
@@ -264,6 +294,9 @@ def batch(
         except OSError as exc:  # the output cannot be written (disk full, permissions): one line, exit 1
             show.finish(f"error: cannot write {out}: {exc}\nstopped: {summary.line()}")
             raise typer.Exit(1) from None
+        except ImportError as exc:  # --engine ray or --format parquet without its extra
+            show.finish(f"error: {exc}")
+            raise typer.Exit(2) from None
     typer.echo(summary.line(), err=True)
     if summary.failed:
         raise typer.Exit(1)

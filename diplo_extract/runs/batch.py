@@ -41,7 +41,8 @@ __all__ = ["DEFAULT_GLOBS", "BatchAborted", "BatchOutcome", "BatchSummary", "eff
 
 DEFAULT_GLOBS = ("*.txt", "*.html", "*.htm", "*.json")
 DEFAULT_CONCURRENCY = 4
-JOURNAL_NAME = "records.jsonl"  # the journal inside a --format csv output folder
+JOURNAL_NAME = "records.jsonl"  # the journal inside a --format csv or parquet output folder
+FOLDER_FORMATS = ("csv", "parquet")  # formats whose output is a folder of tables beside the journal
 _log = logging.getLogger(__name__)
 
 
@@ -83,6 +84,8 @@ class BatchSummary:
     failed: int = 0
     skipped: int = 0
     cached: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
     started: float = field(default_factory=time.monotonic)
 
     def add(self, outcome: BatchOutcome) -> None:
@@ -90,16 +93,20 @@ class BatchSummary:
         if outcome.status == "ok":
             self.done += 1
             self.cached += outcome.cached
+            if outcome.record is not None and not outcome.cached:  # a cached record cost nothing this run
+                self.prompt_tokens += outcome.record.provenance.usage.prompt_tokens
+                self.completion_tokens += outcome.record.provenance.usage.completion_tokens
         elif outcome.status == "failed":
             self.failed += 1
         else:
             self.skipped += 1
 
     def line(self) -> str:
-        """One line: done, failed, skipped by resume, cached, seconds."""
+        """One line: done, failed, skipped by resume, cached, seconds, tokens spent by this run."""
         seconds = time.monotonic() - self.started
         return (f"done {self.done}, failed {self.failed}, skipped (resume) {self.skipped}, "
-                f"cached {self.cached}, {seconds:.1f} s")
+                f"cached {self.cached}, {seconds:.1f} s, tokens {self.prompt_tokens:,} prompt / "
+                f"{self.completion_tokens:,} completion")
 
 
 def expand_inputs(inputs: Iterable[str | os.PathLike[str]], *, globs: Iterable[str] = DEFAULT_GLOBS,
@@ -258,8 +265,8 @@ def extract_files(paths: Iterable[str | os.PathLike[str]], *, out: str | os.Path
 
     Args:
         paths: article files, folders (searched for ``DEFAULT_GLOBS``) and ``-`` (paths on stdin).
-        out: the JSONL output file; for ``output_format="csv"`` a folder that gets ``records.jsonl`` (the
-            same lines) and the tables of :mod:`diplo_extract.outputs.tables`; None writes nothing.
+        out: the JSONL output file; for ``output_format`` "csv" or "parquet" a folder that gets ``records.jsonl``
+            (the same lines) and the tables of :mod:`diplo_extract.outputs.tables`; None writes nothing.
         concurrency: articles in flight for the openai backend (default 4); the embedded backend runs one.
         resume: skip articles the output already holds; False starts the output afresh.
         backend: "embedded" or "openai", as for :func:`diplo_extract.api.extract_file`.
@@ -267,7 +274,7 @@ def extract_files(paths: Iterable[str | os.PathLike[str]], *, out: str | os.Path
         base_url: OpenAI-compatible endpoint.
         api_key: key for that endpoint.
         use_cache: answer from the result cache when an article was extracted with the same settings.
-        output_format: "jsonl" or "csv".
+        output_format: "jsonl", "csv" or "parquet".
         progress: called with every outcome, from the consuming thread, after its line is written.
         config: an already resolved backend configuration; replaces backend, model, base_url and api_key.
 
@@ -277,10 +284,10 @@ def extract_files(paths: Iterable[str | os.PathLike[str]], *, out: str | os.Path
         KeyboardInterrupt: no new article is started, running ones finish and are written, then it is
         re-raised (``BatchAborted`` if a second interrupt cut that short).
     """
-    if output_format not in ("jsonl", "csv"):
-        raise ConfigurationError(f"output format {output_format!r} unknown; use jsonl or csv")
-    if output_format == "csv" and out is None:
-        raise ConfigurationError("the csv format writes a folder: give out")
+    if output_format not in ("jsonl", *FOLDER_FORMATS):
+        raise ConfigurationError(f"output format {output_format!r} unknown; use jsonl, csv or parquet")
+    if output_format in FOLDER_FORMATS and out is None:
+        raise ConfigurationError(f"the {output_format} format writes a folder: give out")
     config = config or resolve_config(backend, model=model, base_url=base_url, api_key=api_key)
     api.get_extractor(config)  # configuration errors now, before any output is touched
     workers = effective_concurrency(config.backend, concurrency)
@@ -289,7 +296,7 @@ def extract_files(paths: Iterable[str | os.PathLike[str]], *, out: str | os.Path
                  "the embedded backend runs one article at a time (one llama.cpp model instance)")
     journal_path: Path | None = None
     if out is not None:
-        journal_path = Path(out) / JOURNAL_NAME if output_format == "csv" else Path(out)
+        journal_path = Path(out) / JOURNAL_NAME if output_format in FOLDER_FORMATS else Path(out)
     journal = None if journal_path is None else _Journal(journal_path, resume)
     done = frozenset(journal.done) if journal else frozenset()
     # Never read our own output as an article (a --glob of "*" over the folder that holds it).
@@ -340,5 +347,5 @@ def extract_files(paths: Iterable[str | os.PathLike[str]], *, out: str | os.Path
         pool.shutdown(wait=False, cancel_futures=True)
         if journal is not None:
             journal.close()
-            if output_format == "csv" and journal_path is not None:
-                write_tables(records_in(journal_path), journal_path.parent)
+            if output_format in FOLDER_FORMATS and journal_path is not None:
+                write_tables(records_in(journal_path), journal_path.parent, output_format)

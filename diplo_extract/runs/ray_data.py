@@ -32,7 +32,7 @@ from diplo_extract.text.reader import ArticleSource, article_from_text
 if TYPE_CHECKING:
     import ray.data
 
-__all__ = ["ERROR_COLUMN", "RECORD_COLUMN", "ArticleBatchExtractor", "extract_dataset"]
+__all__ = ["ERROR_COLUMN", "RECORD_COLUMN", "ArticleBatchExtractor", "extract_dataset", "forwarded_env"]
 
 RECORD_COLUMN = "record"
 ERROR_COLUMN = "error"
@@ -107,7 +107,8 @@ class ArticleBatchExtractor:
         return batch.append_column(ERROR_COLUMN, pa.array([e for _, e in results], type=pa.string()))
 
 
-def _forwarded_env() -> dict[str, str]:
+def forwarded_env() -> dict[str, str]:
+    """The driver's ``DIPLO_EXTRACT_*`` settings, for the actors' runtime_env."""
     return {k: v for k, v in os.environ.items() if k.startswith(_FORWARDED_ENV_PREFIXES)}
 
 
@@ -164,5 +165,5 @@ def extract_dataset(ds: ray.data.Dataset, *, text_column: str = "text", id_colum
         batch_format="pyarrow",
         compute=ray.data.ActorPoolStrategy(size=concurrency),
         num_cpus=num_cpus,
-        runtime_env={"env_vars": _forwarded_env()},
+        runtime_env={"env_vars": forwarded_env()},
     )
