@@ -15,6 +15,14 @@ Matching works on tokens, so "Indiana" never matches "India", and is leftmost-lo
 in the table ("US", "UN", "CIS") match only capitalised text inside a phrase, so "told us" is not the
 United States; a text that consists of nothing but the alias matches in any case.
 
+Names in Chinese, Russian, Kazakh and Vietnamese come from CLDR (through babel) and pycountry's
+translations, below the English names in precedence, plus a per-language section of the table. Russian
+names are declined and Kazakh names take their case suffixes ("России", "Ресейдің", "Қазақстан
+Республикасының"), generated from the dictionary form. Chinese is written without spaces, so every Han
+character is a token of its own and "中国公安部" contains "中国". Vietnamese names are plain Latin words
+("Mỹ", "Nga", "Đức"), so they match only with their diacritics, and inside a phrase only when its last
+word is capitalised: "my" in English is not the United States.
+
 When a phrase mentions both a country and an organisation, the first mention names the entity:
 "Permanent Representative of Kazakhstan to the UN" is Kazakh, "UNODC Programme Office in
 Kazakhstan" is an organisation.
@@ -22,6 +30,8 @@ Kazakhstan" is an organisation.
 
 from __future__ import annotations
 
+import gettext
+import itertools
 import json
 import re
 import unicodedata
@@ -31,19 +41,30 @@ from functools import lru_cache
 from importlib import resources
 from typing import Final, Literal
 
+import babel
 import pycountry
 
-from diplo_extract.text.folding import fold_letters
+from diplo_extract.text.folding import caseless, fold_letters
 
 __all__ = ["canonical_organization", "countries_in", "is_intergovernmental", "to_country_code"]
 
 _DATA_FILE: Final = "country_aliases.json"
 
 # Precedence when two sources disagree about an alias: the maintained table beats pycountry's own
-# names, which beat the fragments this module derives from pycountry's "Korea, Republic of" style names.
+# names, which beat names in other languages (CLDR, pycountry's translations), which beat the fragments
+# this module derives from pycountry's "Korea, Republic of" style names and the declined forms it generates.
 _LEVEL_DERIVED: Final = 0
-_LEVEL_PYCOUNTRY: Final = 1
-_LEVEL_TABLE: Final = 2
+_LEVEL_TRANSLATED: Final = 1
+_LEVEL_PYCOUNTRY: Final = 2
+_LEVEL_TABLE: Final = 3
+
+# The languages whose country names are loaded: CLDR locale and pycountry gettext locales for each.
+_LANGUAGES: Final = {
+    "zh": (("zh", "zh_Hant"), ("zh_CN", "zh_TW", "zh_HK")),
+    "ru": (("ru",), ("ru",)),
+    "kk": (("kk",), ("kk",)),
+    "vi": (("vi",), ("vi",)),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +81,8 @@ class _Entry:
     target: _Target
     # Exact original-case tokens required inside a phrase; None when any case will do.
     surface: tuple[str, ...] | None
+    # Caseless tokens with their diacritics, required everywhere (Vietnamese names); None when folding will do.
+    accented: tuple[str, ...] | None = None
 
 
 _Tokens = tuple[tuple[str, ...], tuple[str, ...]]
@@ -74,6 +97,10 @@ _DOTTED_ACRONYM: Final = re.compile(r"(?<!\w)((?:[A-Z]\.)+[A-Z])\.?(?!\w)")
 # Combining marks are not \w, so a decomposed "Việt" would otherwise split into pieces.
 _COMBINING: Final = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _TOKEN: Final = re.compile(rf"(?:[^\W_]|[{_COMBINING}])+")
+# Scripts written without spaces between words: each character is a token, so names are found inside runs.
+_CJK: Final = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_CJK_OR_WORD: Final = re.compile(rf"[{_CJK}]|[^{_CJK}]+")
+_HAS_CJK: Final = re.compile(rf"[{_CJK}]")
 
 
 def _tokenize(text: str) -> _Tokens:
@@ -83,11 +110,18 @@ def _tokenize(text: str) -> _Tokens:
     surfaces: list[str] = []
     folded: list[str] = []
     for match in _TOKEN.finditer(text):
-        key = fold_letters(match.group())
-        if key:
-            surfaces.append(match.group())
-            folded.append(key)
+        word = match.group()
+        for token in _CJK_OR_WORD.findall(word) if _HAS_CJK.search(word) else (word,):
+            key = fold_letters(token)
+            if key:
+                surfaces.append(token)
+                folded.append(key)
     return tuple(surfaces), tuple(folded)
+
+
+def _accents(surfaces: Sequence[str]) -> tuple[str, ...]:
+    """Tokens caseless but with their diacritics, for names that differ from other words only by them."""
+    return tuple(unicodedata.normalize("NFC", caseless(token)) for token in surfaces)
 
 
 def _drop_leading_the(tokens: _Tokens) -> _Tokens:
@@ -103,21 +137,32 @@ def _drop_leading_the(tokens: _Tokens) -> _Tokens:
 # ---------------------------------------------------------------------------------------------------
 
 
-def _load_table() -> tuple[dict[str, list[str]], dict[str, tuple[str | None, list[str]]], list[str]]:
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """One block of the alias table: the English top level, or one language's section."""
+
+    countries: dict[str, list[str]]
+    orgs: dict[str, tuple[str | None, list[str]]]
+    not_countries: list[str]
+
+
+def _strings(value: object, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError(f"{_DATA_FILE}: {where} must be a list of strings")
+    return [str(item) for item in value]
+
+
+def _load_table() -> tuple[_Table, dict[str, _Table]]:
+    """The English table and, per language code, that language's section (organisations named by key)."""
     raw = json.loads((resources.files("diplo_extract.text") / _DATA_FILE).read_text(encoding="utf-8"))
     if not isinstance(raw, dict):
         raise ValueError(f"{_DATA_FILE}: top level must be an object")
-
-    def strings(value: object, where: str) -> list[str]:
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise ValueError(f"{_DATA_FILE}: {where} must be a list of strings")
-        return [str(item) for item in value]
 
     countries_raw = raw.get("countries")
     orgs_raw = raw.get("organizations")
     if not isinstance(countries_raw, dict) or not isinstance(orgs_raw, dict):
         raise ValueError(f"{_DATA_FILE}: 'countries' and 'organizations' must be objects")
-    countries = {str(code): strings(names, f"countries.{code}") for code, names in countries_raw.items()}
+    countries = {str(code): _strings(names, f"countries.{code}") for code, names in countries_raw.items()}
     orgs: dict[str, tuple[str | None, list[str]]] = {}
     for name, spec in orgs_raw.items():
         if not isinstance(spec, dict):
@@ -125,8 +170,32 @@ def _load_table() -> tuple[dict[str, list[str]], dict[str, tuple[str | None, lis
         country = spec.get("country")
         if country is not None and not isinstance(country, str):
             raise ValueError(f"{_DATA_FILE}: organizations.{name}.country must be a string or null")
-        orgs[str(name)] = (country, strings(spec.get("aliases"), f"organizations.{name}.aliases"))
-    return countries, orgs, strings(raw.get("not_countries"), "not_countries")
+        orgs[str(name)] = (country, _strings(spec.get("aliases"), f"organizations.{name}.aliases"))
+    english = _Table(countries, orgs, _strings(raw.get("not_countries"), "not_countries"))
+
+    sections: dict[str, _Table] = {}
+    languages_raw = raw.get("languages", {})
+    if not isinstance(languages_raw, dict):
+        raise ValueError(f"{_DATA_FILE}: 'languages' must be an object")
+    for language, section in languages_raw.items():
+        where = f"languages.{language}"
+        if language not in _LANGUAGES or not isinstance(section, dict):
+            raise ValueError(f"{_DATA_FILE}: {where} must be an object for one of {sorted(_LANGUAGES)}")
+        lang_countries = section.get("countries", {})
+        lang_orgs = section.get("organizations", {})
+        if not isinstance(lang_countries, dict) or not isinstance(lang_orgs, dict):
+            raise ValueError(f"{_DATA_FILE}: {where}: 'countries' and 'organizations' must be objects")
+        named_orgs: dict[str, tuple[str | None, list[str]]] = {}
+        for name, aliases in lang_orgs.items():
+            if name not in orgs:
+                raise ValueError(f"{_DATA_FILE}: {where}.organizations.{name} is not an organisation of the table")
+            named_orgs[str(name)] = (orgs[name][0], _strings(aliases, f"{where}.organizations.{name}"))
+        sections[str(language)] = _Table(
+            {str(code): _strings(names, f"{where}.countries.{code}") for code, names in lang_countries.items()},
+            named_orgs,
+            _strings(section.get("not_countries", []), f"{where}.not_countries"),
+        )
+    return english, sections
 
 
 def _pycountry_names(country: object) -> tuple[list[str], list[str]]:
@@ -137,18 +206,183 @@ def _pycountry_names(country: object) -> tuple[list[str], list[str]]:
         value = getattr(country, attr, None)
         if not isinstance(value, str) or not value:
             continue
-        # "Holy See (Vatican City State)": both halves name the country, the whole never appears in text.
-        paren = re.fullmatch(r"(.*?)\s*\((.*)\)", value)
-        if paren:
-            derived.extend((paren.group(1), paren.group(2)))
-            value = paren.group(1)
-        direct.append(value)
-        # "Korea, Republic of" -> "Republic of Korea" and the bare "Korea" (dropped later if ambiguous).
-        if ", " in value:
-            head, tail = value.split(", ", 1)
-            derived.extend((f"{tail} {head}", head))
+        direct_one, derived_one = _split_name(value)
+        direct.extend(direct_one)
+        derived.extend(derived_one)
     return direct, derived
 
+
+def _split_name(value: str) -> tuple[list[str], list[str]]:
+    """A name as written in a list ("Korea, Republic of", "Holy See (Vatican City State)") and its fragments."""
+    derived: list[str] = []
+    # "Holy See (Vatican City State)": both halves name the country, the whole never appears in text.
+    # CLDR writes full-width brackets in Chinese: "刚果（金）".
+    paren = re.fullmatch(r"(.*?)\s*[(（](.*)[)）]", value)
+    if paren:
+        derived.extend((paren.group(1), paren.group(2)))
+        value = paren.group(1)
+    # "Korea, Republic of" -> "Republic of Korea" and the bare "Korea" (dropped later if ambiguous).
+    if ", " in value:
+        head, tail = value.split(", ", 1)
+        derived.extend((f"{tail} {head}", head))
+    return ([value] if value else []), [part for part in derived if part]
+
+
+def _translated_names(code: str, language: str) -> set[str]:
+    """What CLDR and pycountry's translations call a country in one language."""
+    cldr_locales, gettext_locales = _LANGUAGES[language]
+    names: set[str] = set()
+    for locale in cldr_locales:
+        name = _CLDR[locale].get(code)
+        if name:
+            names.add(name)
+    record = pycountry.countries.get(alpha_2=code)
+    for locale in gettext_locales:
+        translate = _GETTEXT[locale]
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(record, attr, None)
+            translated = translate(value) if isinstance(value, str) and value else None
+            if translated and translated != value:
+                names.add(translated)
+    return names
+
+
+def _load_gettext(locale: str) -> gettext.NullTranslations:
+    try:
+        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale])
+    except OSError:  # a pycountry release without this locale: CLDR still has the names
+        return gettext.NullTranslations()
+
+
+_CLDR: Final = {
+    locale: dict(babel.Locale.parse(locale).territories) for cldr, _ in _LANGUAGES.values() for locale in cldr
+}
+_GETTEXT: Final = {
+    locale: _load_gettext(locale).gettext for _, locales in _LANGUAGES.values() for locale in locales
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Declined forms: Russian and Kazakh write a name's case on the word itself
+# ---------------------------------------------------------------------------------------------------
+
+# Russian endings by case (nominative, genitive, dative, accusative, instrumental, prepositional); a name of
+# several words declines up to and including its first noun ("Российской Федерации", "Республики
+# Казахстан", "Соединённых Штатов Америки"), the words after it stay as they are.
+_RU_ADJECTIVE: Final = {
+    "ий": (("ий", "ого", "ому", "ий", "им", "ом"), ("ая", "ой", "ой", "ую", "ой", "ой"),
+           ("ое", "ого", "ому", "ое", "им", "ом"), ("ие", "их", "им", "ие", "ими", "их")),
+    "ый": (("ый", "ого", "ому", "ый", "ым", "ом"), ("ая", "ой", "ой", "ую", "ой", "ой"),
+           ("ое", "ого", "ому", "ое", "ым", "ом"), ("ые", "ых", "ым", "ые", "ыми", "ых")),
+}  # fmt: skip
+_RU_ADJECTIVE_ENDINGS: Final = ("ий", "ый", "ая", "ое", "ые", "ие")
+_SOFT_STEM: Final = frozenset("кгхжшчщ")
+_RU_VOWELS: Final = frozenset("аеёиоуыэюя")
+
+
+def _ru_adjective(word: str, *, all_genders: bool) -> list[tuple[str, ...]] | None:
+    if len(word) < 5 or not word.endswith(_RU_ADJECTIVE_ENDINGS):
+        return None
+    stem = word[:-2]
+    genders = _RU_ADJECTIVE["ий" if stem[-1] in _SOFT_STEM else "ый"]
+    if all_genders:
+        # "российско-иранский": the compound form of a demonym stands for the country too.
+        return [tuple(stem + ending for ending in gender) for gender in genders] + [(stem + "о",) * 6]
+    ending = word[-2:]
+    chosen = [g for g in genders if g[0] == ending or (ending in ("ий", "ый") and g[0] in ("ий", "ый"))]
+    return [tuple(stem + e for e in gender) for gender in chosen] or None
+
+
+def _ru_noun(word: str) -> list[tuple[str, ...]]:
+    """Case forms of a Russian noun, one tuple per declension it may follow."""
+    if len(word) < 3 or word[-1] in "оеуюэ" or word.isupper():
+        return [(word,) * 6]  # "Марокко", "Душанбе", "Перу", acronyms: indeclinable
+    if word.endswith("ия"):
+        stem = word[:-2]
+        return [tuple(stem + e for e in ("ия", "ии", "ии", "ию", "ией", "ии"))]
+    if word.endswith("а"):
+        stem = word[:-1]
+        plural = "и" if stem[-1] in _SOFT_STEM else "ы"
+        return [tuple(stem + e for e in ("а", plural, "е", "у", "ой", "е"))]
+    if word.endswith("я"):
+        stem = word[:-1]
+        return [tuple(stem + e for e in ("я", "и", "е", "ю", "ей", "е"))]
+    if word.endswith("й"):
+        stem = word[:-1]
+        return [tuple(stem + e for e in ("й", "я", "ю", "й", "ем", "е"))]
+    if word.endswith("ь"):
+        stem = word[:-1]
+        return [tuple(stem + e for e in ("ь", "я", "ю", "ь", "ем", "е")),
+                tuple(stem + e for e in ("ь", "и", "и", "ь", "ью", "и"))]
+    if word.endswith(("ы", "и")) and len(word) > 4:
+        stem = word[:-1]
+        return [tuple(stem + e for e in (word[-1], "ов", "ам", word[-1], "ами", "ах"))]
+    if word[-1] in _RU_VOWELS:
+        return [(word,) * 6]
+    return [tuple(word + e for e in ("", "а", "у", "", "ом", "е"))]
+
+
+def _russian_forms(words: Sequence[str]) -> set[tuple[str, ...]]:
+    """Every case form of a Russian name, as lowercase word tuples."""
+    words = [word.lower() for word in words]
+    per_word: list[list[tuple[str, ...]]] = []
+    declining = True
+    for word in words:
+        if not declining or not re.fullmatch(r"[а-яё]+", word):
+            per_word.append([(word,) * 6])
+            continue
+        adjective = _ru_adjective(word, all_genders=len(words) == 1)
+        if adjective is not None:
+            per_word.append(adjective)
+            continue
+        per_word.append(_ru_noun(word))
+        declining = False  # the head noun: what follows it is in apposition or a genitive
+    forms: set[tuple[str, ...]] = set()
+    for paradigm in itertools.product(*per_word):
+        for case in range(6):
+            forms.add(tuple(word[case] for word in paradigm))
+    return forms
+
+
+# Kazakh case endings, in every vowel-harmony and consonant variant: a name takes them on its last word
+# ("Қазақстан Республикасының", "Ресейге", "Мароккоға"), and the adjective endings make demonyms
+# ("ресейлік", "қытайлық"). Variants that a given word cannot take produce no real word, so they cost nothing.
+_KK_SUFFIXES: Final = (
+    "ның", "нің", "дың", "дің", "тың", "тің",
+    "ға", "ге", "қа", "ке", "на", "не", "а", "е",
+    "ны", "ні", "ды", "ді", "ты", "ті", "н",
+    "да", "де", "та", "те", "нда", "нде",
+    "дан", "ден", "тан", "тен", "нан", "нен", "ндан", "нден",
+    "мен", "бен", "пен",
+    "дағы", "дегі", "тағы", "тегі", "ндағы", "ндегі",
+    "лық", "лік", "дық", "дік", "тық", "тік",
+)  # fmt: skip
+
+
+_KK_FOLDED_SUFFIXES: Final = tuple(dict.fromkeys(fold_letters(suffix) for suffix in _KK_SUFFIXES))
+
+
+def _kazakh_forms(surfaces: Sequence[str], folded: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Folded keys of a Kazakh name with each case suffix on its last word (folding is letter by letter)."""
+    if not surfaces or not re.fullmatch(r"[а-яёәғқңөұүһі]+", surfaces[-1].lower()):
+        return []
+    head, last = folded[:-1], folded[-1]
+    return [(*head, last + suffix) for suffix in _KK_FOLDED_SUFFIXES]
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    return fold_letters(char)
+
+
+def _fold_word(word: str) -> str:
+    # Folding works letter by letter, so the tens of thousands of declined forms fold from a per-letter
+    # cache instead of a full Unicode normalisation each, which kept imports seconds long.
+    return "".join(map(_fold_char, word))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Building the index
+# ---------------------------------------------------------------------------------------------------
 
 def _is_capitalised_acronym(alias: str) -> bool:
     collapsed = _DOTTED_ACRONYM.sub(lambda m: m.group(1).replace(".", ""), alias)
@@ -166,19 +400,37 @@ class _Tables:
     names: list[tuple[str, tuple[str, ...]]]
 
 
+_Seen = tuple[tuple[str, ...] | None, tuple[str, ...] | None]
+
+
 def _build_tables() -> _Tables:
-    countries, orgs, not_countries = _load_table()
+    english, sections = _load_table()
 
-    # key -> level -> target -> surfaces seen (None means "some alias for it was not an acronym")
-    candidates: dict[tuple[str, ...], dict[int, dict[_Target, set[tuple[str, ...] | None]]]] = {}
+    # key -> level -> target -> (surface, accented) seen; a None means "some alias for it did not need one"
+    candidates: dict[tuple[str, ...], dict[int, dict[_Target, set[_Seen]]]] = {}
 
-    def add(alias: str, target: _Target, level: int) -> None:
+    def put(folded: tuple[str, ...], target: _Target, level: int, seen: _Seen) -> None:
+        by_level = candidates.setdefault(folded, {})
+        by_level.setdefault(level, {}).setdefault(target, set()).add(seen)
+
+    def add(alias: str, target: _Target, level: int, language: str | None = None) -> None:
         surfaces, folded = _drop_leading_the(_tokenize(alias))
         if not folded:
             raise ValueError(f"{_DATA_FILE}: alias {alias!r} has no letters")
         surface = surfaces if level == _LEVEL_TABLE and _is_capitalised_acronym(alias) else None
-        by_level = candidates.setdefault(folded, {})
-        by_level.setdefault(level, {}).setdefault(target, set()).add(surface)
+        accented = _accents(surfaces) if language == "vi" else None
+        put(folded, target, level, (surface, accented))
+        if surface is not None:
+            return  # acronyms do not decline ("США", "ҚХР-дың" splits at the hyphen)
+        if language == "kk":
+            keys = _kazakh_forms(surfaces, folded)
+        elif language == "ru":
+            keys = [tuple(_fold_word(word) for word in form) for form in _russian_forms(surfaces)]
+        else:
+            keys = []
+        for key in keys:
+            if key != folded:
+                put(key, target, _LEVEL_DERIVED, (None, None))
 
     alpha3: dict[str, str] = {}
     names_for_fuzzy: list[tuple[str, tuple[str, ...]]] = []
@@ -193,20 +445,29 @@ def _build_tables() -> _Tables:
             add(name, target, _LEVEL_DERIVED)
         for name in direct + derived:
             names_for_fuzzy.append((code, _drop_leading_the(_tokenize(name))[1]))
+        for language in _LANGUAGES:
+            for translated in _translated_names(code, language):
+                whole, parts = _split_name(translated)
+                for name in whole:
+                    add(name, target, _LEVEL_TRANSLATED, language)
+                for name in parts:
+                    add(name, target, _LEVEL_DERIVED, language)
 
     valid_codes = frozenset(alpha3.values())
-    for code, aliases in countries.items():
-        if code not in valid_codes:
-            raise ValueError(f"{_DATA_FILE}: {code!r} is not an ISO 3166-1 alpha-2 code")
-        for alias in aliases:
-            add(alias, _Target("country", code), _LEVEL_TABLE)
-    for name, (country, aliases) in orgs.items():
-        if country is not None and country != "EU" and country not in valid_codes:
-            raise ValueError(f"{_DATA_FILE}: organisation {name!r} has unknown country {country!r}")
-        for alias in [name, *aliases]:
-            add(alias, _Target("org", country, name), _LEVEL_TABLE)
-    for phrase in not_countries:
-        add(phrase, _Target("none", None), _LEVEL_TABLE)
+    sources: list[tuple[str | None, _Table]] = [(None, english), *sections.items()]
+    for source_language, table in sources:
+        for code, aliases in table.countries.items():
+            if code not in valid_codes:
+                raise ValueError(f"{_DATA_FILE}: {code!r} is not an ISO 3166-1 alpha-2 code")
+            for alias in aliases:
+                add(alias, _Target("country", code), _LEVEL_TABLE, source_language)
+        for name, (country, aliases) in table.orgs.items():
+            if country is not None and country != "EU" and country not in valid_codes:
+                raise ValueError(f"{_DATA_FILE}: organisation {name!r} has unknown country {country!r}")
+            for alias in [name, *aliases] if source_language is None else aliases:
+                add(alias, _Target("org", country, name), _LEVEL_TABLE, source_language)
+        for phrase in table.not_countries:
+            add(phrase, _Target("none", None), _LEVEL_TABLE, source_language)
 
     index: dict[tuple[str, ...], _Entry] = {}
     for key, by_level in candidates.items():
@@ -215,11 +476,14 @@ def _build_tables() -> _Tables:
         if len(targets) > 1:
             if level == _LEVEL_TABLE:
                 raise ValueError(f"{_DATA_FILE}: {' '.join(key)!r} is listed for several entries")
-            # Two pycountry names share this form ("Korea", "Virgin Islands"): it decides nothing.
+            # Two names share this form ("Korea", "Virgin Islands"): it decides nothing.
             continue
-        [(target, surfaces)] = targets.items()
+        [(target, seen)] = targets.items()
+        surfaces = [surface for surface, _ in seen]
+        accents = [accented for _, accented in seen]
         surface = None if None in surfaces else min(s for s in surfaces if s is not None)
-        index[key] = _Entry(target, surface)
+        accented = None if None in accents else min(a for a in accents if a is not None)
+        index[key] = _Entry(target, surface, accented)
 
     longest: dict[str, int] = {}
     for key in index:
@@ -286,10 +550,29 @@ _FUZZY_HEADS: Final = _fuzzy_heads()
 # ---------------------------------------------------------------------------------------------------
 
 
+def _surface_fits(entry: _Entry, surfaces: Sequence[str], *, whole: bool, accented_text: bool = True) -> bool:
+    """Whether the words as written meet an alias's case and diacritics requirements.
+
+    Inside a phrase an acronym must be in capitals, and a Vietnamese name must end in a capitalised word
+    ("Bộ Nội vụ Nga", not "thẩm mỹ") of a text that writes diacritics at all (``accented_text``): "Nga" in
+    "Nguyen Thi Nga" of an English text is a given name. A text that is nothing but the alias only needs
+    the alias's own diacritics.
+    """
+    if entry.surface is not None and not whole and tuple(surfaces) != entry.surface:
+        return False
+    if entry.accented is not None:
+        if _accents(surfaces) != entry.accented:
+            return False
+        if not whole and not (accented_text and surfaces[-1][:1].isupper()):
+            return False
+    return True
+
+
 def _scan(tokens: _Tokens) -> Iterator[_Target]:
     """Leftmost-longest alias matches, in text order (including "not a country" phrases)."""
     surfaces, folded = tokens
     i, count = 0, len(folded)
+    accented_text = not all(surface.isascii() for surface in surfaces)
     while i < count:
         longest = _LONGEST_FROM.get(folded[i])
         if longest is None:
@@ -297,7 +580,8 @@ def _scan(tokens: _Tokens) -> Iterator[_Target]:
             continue
         for size in range(min(longest, count - i), 0, -1):
             entry = _INDEX.get(folded[i : i + size])
-            if entry is not None and (entry.surface is None or surfaces[i : i + size] == entry.surface):
+            if entry is not None and _surface_fits(entry, surfaces[i : i + size], whole=False,
+                                                   accented_text=accented_text):
                 yield entry.target
                 i += size
                 break
@@ -350,7 +634,7 @@ def _primary(text: str | None) -> _Target | None:
         return None
     # The whole text is one alias in the wrong case ("uae", "Sco"): nothing else to confuse it with.
     entry = _INDEX.get(folded)
-    if entry is not None:
+    if entry is not None and _surface_fits(entry, surfaces, whole=True):
         return entry.target if entry.target.kind != "none" else None
     if len(surfaces) == 1 and surfaces[0].isascii() and surfaces[0].isupper():
         code = surfaces[0] if len(surfaces[0]) == 2 else _ALPHA3.get(surfaces[0])
@@ -359,6 +643,22 @@ def _primary(text: str | None) -> _Target | None:
     code = _fuzzy(folded)
     return _Target("country", code) if code else None
 
+
+# Chinese writes a bilateral relation with one character per country ("中缅执法安全合作", "中哈关系").
+# Those characters are ordinary words on their own (美 "beautiful", 日 "day", 中 "in"), so a pair counts only
+# when it starts with 中 and is followed by a word that such a pair qualifies.
+_ZH_ABBREVIATIONS: Final = {
+    "中": "CN", "美": "US", "俄": "RU", "缅": "MM", "緬": "MM", "哈": "KZ", "吉": "KG", "塔": "TJ", "越": "VN",
+    "老": "LA", "柬": "KH", "泰": "TH", "蒙": "MN", "朝": "KP", "韩": "KR", "韓": "KR", "日": "JP", "印": "IN",
+    "英": "GB", "法": "FR", "德": "DE", "欧": "EU", "歐": "EU", "土": "TR", "伊": "IR", "阿": "AF",
+}  # fmt: skip
+_ZH_PAIR_FOLLOWERS: Final = (
+    "两国|兩國|双方|雙方|关系|關係|合作|执法|執法|边境|邊境|第|友好|睦邻|睦鄰|战略|戰略|联合|聯合|双边|雙邊|"
+    "元首|领导人|領導人|外长|外長|总理|總理|警务|警務|禁毒|反恐|安全|经贸|經貿|人文|建交|政府|务实|務實|会谈|會談|会晤|會晤"
+)
+_ZH_PAIR: Final = re.compile(
+    rf"(?P<pair>中[{''.join(c for c in _ZH_ABBREVIATIONS if c != '中')}]{{1,4}})(?:{_ZH_PAIR_FOLLOWERS})"
+)
 
 # ---------------------------------------------------------------------------------------------------
 # Public API
@@ -418,8 +718,12 @@ def countries_in(text: str) -> list[str]:
     for target in _scan(_tokenize(text)):
         if target.code is not None and target.code not in found:
             found.append(target.code)
+    for pair in _ZH_PAIR.finditer(text):
+        for char in pair.group("pair"):
+            if _ZH_ABBREVIATIONS[char] not in found:
+                found.append(_ZH_ABBREVIATIONS[char])
     if not found:
-        code = to_country_code(text)
-        if code is not None:
-            found.append(code)
+        whole = to_country_code(text)
+        if whole is not None:
+            found.append(whole)
     return found

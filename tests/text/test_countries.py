@@ -319,3 +319,63 @@ def test_never_raises_on_near_miss_phrases(words: list[str]) -> None:
     code = to_country_code(text)
     assert code is None or _CODE.match(code)
     assert all(_CODE.match(item) for item in countries_in(text))
+
+
+# Country names as the Chinese, Russian, Vietnamese and Kazakh editions of the same publishers write them.
+MULTILINGUAL_CASES: list[tuple[str, str | None]] = [
+    # Chinese: full and short names, "X方" for a side, capitals, traditional script, names inside runs.
+    ("中国", "CN"), ("中华人民共和国", "CN"), ("中方", "CN"), ("中華人民共和國", "CN"),
+    ("国务委员、中国公安部部长", "CN"), ("吉尔吉斯斯坦", "KG"), ("哈萨克斯坦总统", "KZ"), ("哈方", "KZ"),
+    ("缅甸内政部", "MM"), ("内比都", "MM"), ("阿斯塔纳", "KZ"), ("新德里", "IN"), ("美国驻沪总领馆", "US"),
+    ("俄罗斯联邦", "RU"), ("越南公安部", "VN"), ("北京", "CN"), ("印度洋", None), ("中美洲", None),
+    ("其中方法", None), ("公安部", None),
+    # Russian: names in every case, adjectives, compounds, acronyms, capitals.
+    ("Китай", "CN"), ("КНР", "CN"), ("китайской стороной", "CN"), ("Китайской Народной Республики", "CN"),
+    ("России", "RU"), ("Россией", "RU"), ("Российской Федерации", "RU"), ("российских министров", "RU"),
+    ("МИД России", "RU"), ("Кыргызстан", "KG"), ("Киргизии", "KG"), ("Республики Казахстан", "KZ"),
+    ("Казахстане", "KZ"), ("Соединенных Штатов Америки", "US"), ("США", "US"), ("Ирана", "IR"),
+    ("МВД Зимбабве", "ZW"), ("Хараре", "ZW"), ("Душанбе", "TJ"), ("Пекин", "CN"), ("Грузии", "GE"),
+    ("груз", None), ("кроме того", None),
+    # Kazakh: case suffixes on the last word, demonyms in -лық/-лік, acronyms.
+    ("Қытай", "CN"), ("ҚХР", "CN"), ("Қытай Халық Республикасының", "CN"), ("Ресей", "RU"), ("Ресейдің", "RU"),
+    ("ресейлік әріптесі", "RU"), ("Қазақстан Республикасы", "KZ"), ("Қазақстанның", "KZ"),
+    ("Қырғызстан Республикасының", "KG"), ("Тәжікстан", "TJ"), ("Өзбекстан Республикасының", "UZ"),
+    ("Марокко Корольдігіне", "MA"), ("Мароккоға", "MA"), ("АҚШ", "US"), ("Астана", "KZ"),
+    # Vietnamese: only with diacritics, and inside a phrase only capitalised.
+    ("Trung Quốc", "CN"), ("Bộ Công an Trung Quốc", "CN"), ("Hoa Kỳ", "US"), ("Mỹ", "US"), ("Nga", "RU"),
+    ("Bộ An ninh Lào", "LA"), ("Bắc Kinh", "CN"), ("Hà Nội", "VN"), ("Việt Nam", "VN"), ("Campuchia", "KH"),
+    ("thẩm mỹ", None), ("my", None),
+    # Latin transliterations of Kazakh and Russian names in English text.
+    ("Qazaqstan Respublikasy", "KZ"), ("Akorda", "KZ"), ("Almaty", "KZ"), ("Qyrgyzstan", "KG"), ("Moskva", "RU"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), MULTILINGUAL_CASES)
+def test_country_names_in_zh_ru_kk_vi(text: str, expected: str | None) -> None:
+    assert to_country_code(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("中缅第五次执法安全合作会议", ["CN", "MM"]),
+        ("中哈两国元首", ["CN", "KZ"]),
+        ("会谈中美方表示", ["US"]),
+        ("российско-иранское взаимодействие", ["RU", "IR"]),
+        ("Қырғызстан мен Қазақстанның арнайы қызметі", ["KG", "KZ"]),
+        ("hợp tác giữa Việt Nam và Hoa Kỳ", ["VN", "US"]),
+        ("Nguyen Thi Nga, my colleague", []),
+    ],
+)
+def test_countries_in_multilingual_phrases(text: str, expected: list[str]) -> None:
+    assert countries_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("上海合作组织", "SCO"), ("上合組織", "SCO"), ("ОДКБ", "CSTO"), ("ШОС", "SCO"), ("ШЫҰ", "SCO"),
+     ("ҰҚШҰ-ның саммиті", "CSTO"), ("СНГ", "CIS"), ("Liên hợp quốc", "UN"), ("联合国", "UN")],
+)
+def test_organisations_in_zh_ru_kk_vi(text: str, expected: str) -> None:
+    assert canonical_organization(text) == expected
+    assert to_country_code(text) is None
