@@ -8,14 +8,16 @@ Numeric dates are read day-first because the sources (ministry and wire sites) w
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
+from typing import Final
 
 import dateparser
 
-__all__ = ["ArticleDates", "find_article_dates", "resolve_date"]
+__all__ = ["ArticleDates", "MonthAnchor", "find_article_dates", "resolve_date"]
 
 _HEAD_CHARS = 800
 # A year-less date may be up to a week after the anchor (articles announce imminent visits); beyond
@@ -66,17 +68,37 @@ _HEADER_PREFIX = re.compile(r"^\s*date\s*:?\s*\d{4}-\d\d-\d\d(?:[ T]\d\d?:\d\d(?
 _PUBLISHED_LABEL = re.compile(r"(?:date|published|posted|updated|released?)\W{0,3}$", re.I)
 
 
+class MonthAnchor(dt.date):
+    """The last day of a month, standing for "some day in this month" when only the month is known.
+
+    Sources whose metadata gives only the month ("date 2017-01") still place a written day and month
+    ("ngày 13.1") in its year; but a weekday or "yesterday" counted from an unknown day would be invented,
+    so :func:`resolve_date` resolves only written dates against it.
+    """
+
+
 @dataclass(frozen=True)
 class ArticleDates:
     """The dates an article carries about itself."""
 
     published: dt.date | None
     dateline: dt.date | None
+    # (year, month) when the article says only the month it was published in.
+    published_month: tuple[int, int] | None = None
 
     @property
     def anchor(self) -> dt.date | None:
-        """Date relative phrases resolve against: the dateline is the day the story was filed from."""
-        return self.dateline if self.dateline is not None else self.published
+        """Date relative phrases resolve against: the dateline is the day the story was filed from.
+
+        With only a publication month, a :class:`MonthAnchor` on the month's last day.
+        """
+        if self.dateline is not None:
+            return self.dateline
+        if self.published is not None or self.published_month is None:
+            return self.published
+        year, month = self.published_month
+        last = calendar.monthrange(year, month)[1]
+        return MonthAnchor(year, month, last)
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
@@ -187,6 +209,13 @@ def resolve_date(
     """
     if not date_text:
         return None
+    if isinstance(anchor, MonthAnchor):
+        return _resolve_in_month(date_text, anchor, previous)
+    found = _resolve_english(date_text, anchor, previous)
+    return found if found is not None else _resolve_foreign(date_text, anchor, previous)
+
+
+def _resolve_english(date_text: str, anchor: dt.date | None, previous: dt.date | None) -> dt.date | None:
     s = _normalise(date_text)
     if s in _ANCHOR_OFFSETS:
         return _shift(anchor, _ANCHOR_OFFSETS[s])
@@ -209,6 +238,187 @@ def resolve_date(
     return None
 
 
+
+def _resolve_in_month(date_text: str, anchor: MonthAnchor, previous: dt.date | None) -> dt.date | None:
+    """Resolve against a month known without its day: full dates, the previous meeting, written day-months."""
+    found = _resolve_english(date_text, None, previous) or _resolve_foreign(date_text, None, previous)
+    if found is not None:
+        return found
+    m = _match_written(_normalise(date_text))
+    written = _from_match(m, anchor) if m is not None else _written_foreign(date_text, anchor)
+    return written if written is not None and written <= anchor else None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Chinese, Russian, Kazakh and Vietnamese
+# ---------------------------------------------------------------------------------------------------
+# Each language writes a date its own way ("11月28日", "8 ноября 2021 года", "28 қарашада", "sáng 30/10");
+# the forms below are searched in the phrase, so words around them ("当地时间", "накануне,", "2022 жылғы")
+# do not matter. Their words never occur in English, so English phrases resolve exactly as before.
+
+_RU_MONTHS: Final = ("январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр",
+                     "ноябр", "декабр")
+# Kazakh month names take case suffixes ("қарашада", "мамырда"); "ақп." style abbreviations are rare in news.
+_KK_MONTHS: Final = ("қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек",
+                     "қазан", "қараша", "желтоқсан")
+_CYR_WORD_END: Final = r"(?![а-яёәғқңөұүһі])"
+_RU_MONTH: Final = (r"(?P<rumon>январ[яь]|феврал[яь]|март[а]?|апрел[яь]|ма[яй]|июн[яь]|июл[яь]|августа?"
+                    r"|сентябр[яь]|октябр[яь]|ноябр[яь]|декабр[яь]|янв|фев|мар|апр|июн|июл|авг|сен|сент|окт|ноя|дек)"
+                    r"\.?" + _CYR_WORD_END)
+_KK_MONTH: Final = rf"(?P<kkmon>{'|'.join(_KK_MONTHS)})[а-яәғқңөұүһі]*"
+_RANGE_TAIL: Final = r"(?:\s*[-–—]\s*\d{1,2})?"
+_FOREIGN_WRITTEN: Final = [
+    # 2017年11月14日, 11月28日, 11月8日至10日
+    re.compile(r"(?:(?P<year>(?:19|20)\d\d)\s*年\s*)?(?P<mon>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号號]"),
+    # 8 ноября, 8 ноября 2021 года, 11-12 сентября
+    re.compile(rf"(?<!\d)(?P<day>\d{{1,2}}){_RANGE_TAIL}\s+{_RU_MONTH}(?:\s+(?P<year>(?:19|20)\d\d))?", re.I),
+    # 2022 жылғы 18 мамырда, 28 қарашада, 2014 жылдың 11-12 қыркүйек аралығында
+    re.compile(rf"(?:(?P<year>(?:19|20)\d\d)\s*(?:жылғы|жылдың|жылы|ж\.)\s*)?(?<!\d)(?P<day>\d{{1,2}}){_RANGE_TAIL}"
+               rf"\s+{_KK_MONTH}", re.I),
+    # ngày 30 tháng 10 năm 2017
+    re.compile(r"(?<!\d)(?P<day>\d{1,2})\s+tháng\s+(?P<mon>\d{1,2})(?:\s*(?:năm|,)\s*(?P<year>(?:19|20)\d\d))?",
+               re.I),
+    # ngày 30/10, sáng 30/10, Sáng 21-2, ngày 13.1, 30-10-2017; "từ ngày 20 đến 23-2" gives the first day.
+    re.compile(r"(?<![\d/.\-])(?P<day>\d{1,2})\s*[/.\-]\s*(?P<mon>\d{1,2})(?:\s*[/.\-]\s*(?P<year>(?:19|20)\d\d))?"
+               r"(?![\d/.\-]*\d)"),
+]
+# A bare "30/10" is a date only in a phrase that is nothing more, or after a Vietnamese time-of-day word;
+# elsewhere "3/4" may be a share or a score.
+_VI_CUE: Final = re.compile(r"\b(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|rạng sáng|từ)\b", re.I)
+_NUMERIC_ONLY: Final = re.compile(r"\s*\d{1,2}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*(?:19|20)\d\d)?\s*")
+
+# A day of the month alone: "6日", "27日" (the month is the anchor's).
+_ZH_DAY_ONLY: Final = re.compile(
+    r"^(?:当地时间|當地時間|北京时间|北京時間|[上下中]?午|早上|晚上|凌晨|\s)*(?P<day>\d{1,2})\s*[日号號]"
+)
+
+_FOREIGN_ANCHOR_OFFSETS: Final = {
+    # zh
+    "今天": 0, "今日": 0, "当天": 0, "當天": 0, "昨天": -1, "昨日": -1, "前天": -2, "明天": 1, "明日": 1,
+    # ru
+    "сегодня": 0, "вчера": -1, "позавчера": -2, "накануне": -1, "завтра": 1, "послезавтра": 2,
+    # kk
+    "бүгін": 0, "кеше": -1, "алдыңғы күні": -2, "ертең": 1,
+    # vi
+    "hôm nay": 0, "hôm qua": -1, "hôm kia": -2, "ngày mai": 1,
+}  # fmt: skip
+_FOREIGN_OFFSETS_LONGEST_FIRST: Final = sorted(_FOREIGN_ANCHOR_OFFSETS.items(), key=lambda item: -len(item[0]))
+_FOREIGN_SAME_DAY: Final = ("同日", "同一天", "在同一天", "в тот же день", "в этот же день", "в тот день", "сол күні",
+                            "осы күні", "cùng ngày", "trong ngày", "ngày hôm đó")
+_FOREIGN_NEXT_DAY: Final = ("次日", "第二天", "翌日", "на следующий день", "келесі күні", "ngày hôm sau", "hôm sau")
+
+# Weekdays: (pattern, weekday index); a "last" prefix means the week before, a "next" one is refused.
+_FOREIGN_WEEKDAYS: Final = [
+    (re.compile(r"(?P<mod>上|本|这|這|下)?(?:个|個)?(?:周|週|星期|礼拜|禮拜)(?P<d>[一二三四五六日天])"), "zh"),
+    (re.compile(r"(?:^|\s)(?:во?\s+)?(?:(?P<mod>прошл\w*|минувш\w*|эт\w*|следующ\w*|ближайш\w*)\s+)?"
+                r"(?P<d>понедельник|вторник|сред|четверг|пятниц|суббот|воскресень)", re.I), "ru"),
+    (re.compile(r"(?:(?P<mod>өткен|осы|келесі)\s+)?(?<![а-яәғқңөұүһі])"
+                r"(?P<d>дүйсенбі|сейсенбі|сәрсенбі|бейсенбі|жұма|сенбі|жексенбі)", re.I), "kk"),
+    (re.compile(r"(?P<d>thứ\s+(?:hai|ba|tư|năm|sáu|bảy|2|3|4|5|6|7)|chủ\s+nhật)(?:\s+(?P<mod>tuần\s+(?:trước|này|sau|tới)))?",
+                re.I), "vi"),
+]
+_WEEKDAY_INDEX: Final = {
+    "zh": {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6},
+    "ru": {"понедельник": 0, "вторник": 1, "сред": 2, "четверг": 3, "пятниц": 4, "суббот": 5, "воскресень": 6},
+    "kk": {"дүйсенбі": 0, "сейсенбі": 1, "сәрсенбі": 2, "бейсенбі": 3, "жұма": 4, "сенбі": 5, "жексенбі": 6},
+    "vi": {"hai": 0, "2": 0, "ba": 1, "3": 1, "tư": 2, "4": 2, "năm": 3, "5": 3, "sáu": 4, "6": 4, "bảy": 5,
+           "7": 5, "nhật": 6},
+}  # fmt: skip
+_LAST_WEEK: Final = ("上", "прошл", "минувш", "өткен", "tuần trước")
+_NEXT_WEEK: Final = ("下", "следующ", "ближайш", "келесі", "tuần sau", "tuần tới")
+
+
+def _month_number(m: re.Match[str]) -> int | None:
+    groups = m.groupdict()
+    if groups.get("mon"):
+        return int(groups["mon"])
+    if groups.get("rumon"):
+        word = groups["rumon"].lower().rstrip(".")
+        # "мая"/"май" and "мар" share a start: compare whole stems, longest first.
+        for stem in sorted(_RU_MONTHS, key=len, reverse=True):
+            if word.startswith(stem) and (stem != "ма" or word in ("мая", "май")):
+                return _RU_MONTHS.index(stem) + 1
+        return {"янв": 1, "фев": 2, "мар": 3, "апр": 4, "авг": 8, "сен": 9, "сент": 9, "окт": 10, "ноя": 11,
+                "дек": 12}.get(word)  # fmt: skip
+    if groups.get("kkmon"):
+        return _KK_MONTHS.index(groups["kkmon"].lower()) + 1
+    return None
+
+
+def _written_foreign(date_text: str, anchor: dt.date | None) -> dt.date | None:
+    """A day and month written in Chinese, Russian, Kazakh or Vietnamese, with or without a year."""
+    text = date_text.strip()
+    for form in _FOREIGN_WRITTEN:
+        m = form.search(text)
+        if m is None:
+            continue
+        if form is _FOREIGN_WRITTEN[-1] and not (_NUMERIC_ONLY.fullmatch(text) or _VI_CUE.search(text[: m.start()])):
+            continue
+        month = _month_number(m)
+        if month is None or not 1 <= month <= 12:
+            return None
+        day = int(m["day"])
+        if m["year"] is not None:
+            return _safe_date(int(m["year"]), month, day)
+        return _year_for(month, day, anchor)
+    return None
+
+
+def _foreign_weekday(text: str, anchor: dt.date | None) -> dt.date | None:
+    for pattern, language in _FOREIGN_WEEKDAYS:
+        m = pattern.search(text)
+        if m is None:
+            continue
+        if anchor is None:
+            return None
+        key = m["d"].lower().split()[-1] if language == "vi" else m["d"].lower()
+        index = _WEEKDAY_INDEX[language].get(key)
+        if index is None:
+            return None
+        mod = (m["mod"] or "").lower()
+        back = (anchor.weekday() - index) % 7
+        if mod.startswith(_LAST_WEEK):
+            return _shift(anchor, -(back or 7))
+        if mod.startswith(_NEXT_WEEK):
+            return None  # as with "next Monday": the coming one or the one after, no way to tell
+        return _shift(anchor, -back)
+    return None
+
+
+def _resolve_foreign(date_text: str, anchor: dt.date | None, previous: dt.date | None) -> dt.date | None:
+    """Resolve a date phrase in Chinese, Russian, Kazakh or Vietnamese; a written date beats a relative word."""
+    text = " ".join(date_text.split()).strip(" .,;:!?\"'()«»“”„、，。")
+    written = _written_foreign(text, anchor)
+    if written is not None:
+        return written
+    lowered = text.lower()
+    if (m := _ZH_DAY_ONLY.match(text)) is not None:
+        return _day_of_anchor_month(int(m["day"]), anchor)
+    if any(phrase in lowered for phrase in _FOREIGN_SAME_DAY):
+        return previous if previous is not None else anchor
+    if any(phrase in lowered for phrase in _FOREIGN_NEXT_DAY):
+        return _shift(previous, 1)
+    for phrase, offset in _FOREIGN_OFFSETS_LONGEST_FIRST:
+        # Chinese has no word boundaries; elsewhere "вчера" must not match inside "вчерашний".
+        if phrase in lowered if _is_cjk(phrase) else re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", lowered):
+            return _shift(anchor, offset)
+    return _foreign_weekday(lowered, anchor)
+
+
+def _is_cjk(text: str) -> bool:
+    return all("\u4e00" <= char <= "\u9fff" for char in text)
+
+
+def _day_of_anchor_month(day: int, anchor: dt.date | None) -> dt.date | None:
+    """"6日" in a story dated 7 April is 6 April; "30日" in one dated 2 May is 30 April."""
+    if anchor is None:
+        return None
+    found = _safe_date(anchor.year, anchor.month, day)
+    if found is not None and found <= anchor + _FUTURE_SLACK:
+        return found
+    previous_month = anchor.replace(day=1) - dt.timedelta(days=1)
+    return _safe_date(previous_month.year, previous_month.month, day)
+
 def find_article_dates(text: str, *, published_hint: dt.date | None = None) -> ArticleDates:
     """Read the publication date and the dateline from the article's first ~800 characters.
 
@@ -228,10 +438,52 @@ def find_article_dates(text: str, *, published_hint: dt.date | None = None) -> A
             dateline_m = m
             break
         offset += len(line)
+    if dateline_m is None:
+        return _foreign_article_dates(head, published_hint)
     dateline_at = (offset + dateline_m.start("date"), offset + dateline_m.end("date")) if dateline_m else None
     published = published_hint if published_hint is not None else _published_in(head, dateline_at)
     written = _match_written(dateline_m["date"]) if dateline_m else None
     return ArticleDates(published=published, dateline=_from_match(written, published) if written else None)
+
+
+# Datelines of the Chinese, Russian, Kazakh and Vietnamese wires, at a line start:
+# "新华社北京11月28日电", "人民网北京5月18日电"; "МОСКВА, 8 ноября. /ТАСС/", "Москва. 5 января. INTERFAX.RU -",
+# "Астана. 18 мамыр. ҚазАқпарат"; "Hà Nội, 30/10 (TTXVN)".
+_CYR_LETTERS: Final = "А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі"
+_FOREIGN_DATELINES: Final = [
+    re.compile(r"^[^\n，,。：:]{0,24}?(?P<date>(?:(?:19|20)\d\d年)?\d{1,2}月\d{1,2}日)\s*(?:电|電|讯|訊)"),
+    re.compile(rf"^[{_CYR_LETTERS[:2]}ӘҒҚҢӨҰҮҺІ][{_CYR_LETTERS}\-]+(?:[ \-][{_CYR_LETTERS}\-]+){{0,2}}\s*[,.]\s*"
+               rf"(?P<date>\d{{1,2}}\s+[{_CYR_LETTERS}]+\.?(?:\s+(?:19|20)\d\d)?)\s*(?:г\.|года|ж\.)?\s*[.,\-–—/(]"),
+    re.compile(r"^[^\W\d_][^\n,(\d]{1,30},\s*(?P<date>\d{1,2}/\d{1,2}(?:/(?:19|20)\d\d)?)\s*\("),
+]
+# Metadata that gives only the month: "date 2017-01".
+_HEADER_MONTH: Final = re.compile(r"^\s*date\s*:?\s*(?P<year>(?:19|20)\d\d)-(?P<mon>\d\d)\s*$", re.I | re.M)
+
+
+def _foreign_article_dates(head: str, published_hint: dt.date | None) -> ArticleDates:
+    """Publication date, dateline and publication month of an article without an English dateline."""
+    dateline_m: re.Match[str] | None = None
+    offset = 0
+    for line in head.splitlines(keepends=True):
+        prefix = _HEADER_PREFIX.match(line)
+        body = line.rstrip("\r\n")
+        for form in _FOREIGN_DATELINES:
+            m = form.match(body, prefix.end() if prefix else 0)
+            if m is not None:
+                dateline_m = m
+                break
+        if dateline_m is not None:
+            break
+        offset += len(line)
+    dateline_at = (offset + dateline_m.start("date"), offset + dateline_m.end("date")) if dateline_m else None
+    published = published_hint if published_hint is not None else _published_in(head, dateline_at)
+    dateline = _written_foreign(dateline_m["date"], published) if dateline_m and published else None
+    if dateline_m is not None and dateline is None:
+        dateline = _written_foreign(dateline_m["date"], None)  # a dateline with its own year needs no anchor
+    month = _HEADER_MONTH.search(head)
+    published_month = (int(month["year"]), int(month["mon"])) if month and 1 <= int(month["mon"]) <= 12 else None
+    return ArticleDates(published=published, dateline=dateline,
+                        published_month=published_month if published is None else None)
 
 
 def _published_in(head: str, dateline_at: tuple[int, int] | None) -> dt.date | None:
@@ -240,7 +492,8 @@ def _published_in(head: str, dateline_at: tuple[int, int] | None) -> dt.date | N
     Dates further into the body are usually of other events (a treaty "signed on 15 December 2016").
     """
     candidates: list[tuple[int, dt.date]] = []
-    for form in _DATE_FORMS:
+    # Full dates as the Chinese, Russian, Kazakh and Vietnamese editions write them; none matches English.
+    for form in (*_DATE_FORMS, *_FOREIGN_WRITTEN[:-1]):
         for m in form.finditer(head):
             if m["year"] is None or (dateline_at and dateline_at[0] <= m.start() < dateline_at[1]):
                 continue
@@ -249,7 +502,7 @@ def _published_in(head: str, dateline_at: tuple[int, int] | None) -> dt.date | N
             line = head[line_start : len(head) if line_end < 0 else line_end]
             labelled = _PUBLISHED_LABEL.search(head[line_start : m.start()]) is not None
             above = dateline_at is not None and m.start() < dateline_at[0]
-            found = _from_match(m, None)
+            found = _from_match(m, None) if form in _DATE_FORMS else _written_foreign(m.group(), None)
             if found is not None and (labelled or above or len(line.strip()) <= 60):
                 candidates.append((m.start(), found))
     return min(candidates)[1] if candidates else None

@@ -200,3 +200,88 @@ def test_dateparser_fallback_never_supplies_its_own_year() -> None:
     # dateparser reads "20" as 2020; a year not written in full in the text would be invented.
     assert _dateparser_full("15 dec 20") is None
     assert _dateparser_full("15 dec 2020") == D(2020, 12, 15)
+
+
+# The same resolution for the date phrases of the Chinese, Russian, Kazakh and Vietnamese editions.
+MON_29_NOV = D(2021, 11, 29)  # a Monday
+MULTILINGUAL_RESOLVE_CASES: list[tuple[str, D | None, D | None, D | None]] = [
+    # Chinese
+    ("当地时间11月28日", MON_29_NOV, None, D(2021, 11, 28)),
+    ("11月28日", MON_29_NOV, None, D(2021, 11, 28)),
+    ("2017年11月14日", None, None, D(2017, 11, 14)),
+    ("11月8日至10日", MON_29_NOV, None, D(2021, 11, 8)),
+    ("6日", D(2017, 4, 7), None, D(2017, 4, 6)),
+    ("30日", D(2017, 5, 2), None, D(2017, 4, 30)),
+    ("3月29日", None, None, None),
+    ("昨天", MON_29_NOV, None, D(2021, 11, 28)),
+    ("上周五", MON_29_NOV, None, D(2021, 11, 26)),
+    ("下周一", MON_29_NOV, None, None),
+    ("会前", MON_29_NOV, None, None),
+    # Russian
+    ("8 ноября", MON_29_NOV, None, D(2021, 11, 8)),
+    ("8 ноября 2021 года", None, None, D(2021, 11, 8)),
+    ("накануне, 3 февраля", D(2015, 2, 4), None, D(2015, 2, 3)),
+    ("5 мая", MON_29_NOV, None, D(2021, 5, 5)),
+    ("11-12 сентября", MON_29_NOV, None, D(2021, 9, 11)),
+    ("в понедельник", D(2021, 12, 1), None, D(2021, 11, 29)),
+    ("в прошлую пятницу", MON_29_NOV, None, D(2021, 11, 26)),
+    ("Сегодня", D(2021, 9, 15), None, D(2021, 9, 15)),
+    ("вчера", MON_29_NOV, None, D(2021, 11, 28)),
+    ("накануне", MON_29_NOV, None, D(2021, 11, 28)),
+    ("в тот же день", MON_29_NOV, D(2021, 11, 20), D(2021, 11, 20)),
+    ("в марте", MON_29_NOV, None, None),
+    # Kazakh
+    ("28 қарашада", MON_29_NOV, None, D(2021, 11, 28)),
+    ("2022 жылғы 18 мамырда", None, None, D(2022, 5, 18)),
+    ("Алдыңғы күні, яғни 8 қаңтарда", D(2022, 1, 10), None, D(2022, 1, 8)),
+    ("8 қаңтарда", None, None, None),
+    ("кеше", MON_29_NOV, None, D(2021, 11, 28)),
+    ("бүгін", MON_29_NOV, None, D(2021, 11, 29)),
+    ("дүйсенбіде", D(2021, 12, 1), None, D(2021, 11, 29)),
+    # Vietnamese
+    ("ngày 30/10", MON_29_NOV, None, D(2021, 10, 30)),
+    ("sáng 30/10", MON_29_NOV, None, D(2021, 10, 30)),
+    ("Chiều 23/1", None, None, None),
+    ("Sáng 21-2", D(2008, 2, 25), None, D(2008, 2, 21)),
+    ("ngày 13.1", D(2017, 1, 20), None, D(2017, 1, 13)),
+    ("30-10-2017", None, None, D(2017, 10, 30)),
+    ("ngày 30 tháng 10 năm 2017", None, None, D(2017, 10, 30)),
+    ("hôm qua", MON_29_NOV, None, D(2021, 11, 28)),
+    ("thứ Hai", D(2021, 12, 1), None, D(2021, 11, 29)),
+    ("cùng ngày", MON_29_NOV, D(2021, 11, 20), D(2021, 11, 20)),
+    ("tỷ lệ 3/4", MON_29_NOV, None, None),
+]
+
+
+@pytest.mark.parametrize(("date_text", "anchor", "previous", "expected"), MULTILINGUAL_RESOLVE_CASES)
+def test_resolve_date_zh_ru_kk_vi(date_text: str, anchor: D | None, previous: D | None, expected: D | None) -> None:
+    assert resolve_date(date_text, anchor, previous=previous) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "dateline"),
+    [
+        ("新华社北京11月28日电（记者 王琦）国务委员", D(2021, 11, 30), D(2021, 11, 28)),
+        ("2017年11月14日 10:20 来源：公安部\n\n11月14日,应美国执法部门请求", None, None),
+        ("МОСКВА, 8 ноября. /ТАСС/. Секретарь Совбеза", D(2021, 11, 9), D(2021, 11, 8)),
+        ("Заседание Совета\n\ndate 2026-01-05\n\nМосква. 5 января. INTERFAX.RU - Очередное", None, D(2026, 1, 5)),
+        ("АСТАНА. 18 мамыр. ҚазАқпарат - Мемлекет басшысы", D(2022, 5, 19), D(2022, 5, 18)),
+        ("Hà Nội, 30/10 (TTXVN) - Bộ trưởng Bộ Công an", D(2017, 10, 31), D(2017, 10, 30)),
+    ],
+)
+def test_foreign_datelines(text: str, published: D | None, dateline: D | None) -> None:
+    assert find_article_dates(text, published_hint=published).dateline == dateline
+
+
+def test_foreign_publication_dates_and_months() -> None:
+    assert find_article_dates("2017年11月14日 10:20 来源：公安部\n\n11月14日,应美国").published == D(2017, 11, 14)
+    assert find_article_dates("8 ноября 2021, 12:30\n\nСекретарь Совбеза").published == D(2021, 11, 8)
+    dates = find_article_dates("date 2017-01\n\nTheo phóng viên TTXVN, ngày 13.1, tại thủ đô Bắc Kinh")
+    assert dates.published is None and dates.published_month == (2017, 1)
+    # Known only to the month: a written day resolves inside it, a relative word cannot.
+    assert resolve_date("ngày 13.1", dates.anchor) == D(2017, 1, 13)
+    assert resolve_date("on 13 January", dates.anchor) == D(2017, 1, 13)
+    assert resolve_date("hôm qua", dates.anchor) is None
+    assert resolve_date("on Monday", dates.anchor) is None
+    assert resolve_date("ngày 3.2", dates.anchor) is None
+    assert resolve_date("15 March 2017", dates.anchor) == D(2017, 3, 15)
