@@ -28,12 +28,14 @@ from diplo_extract.backends import model_store
 from diplo_extract.backends.config import resolve_config
 from diplo_extract.cache import open_cache
 from diplo_extract.cli.batch_files_cmd import batch_files_app
+from diplo_extract.cli.overview_cmd import overview
 from diplo_extract.cli.records_cmd import print_records, report
 from diplo_extract.core.schema import ArticleExtraction
 from diplo_extract.errors import DiploExtractError, UserInputError
 from diplo_extract.eval.evaluate import render_report, run_eval, write_report_json
 from diplo_extract.outputs.record_check import validate_file
 from diplo_extract.runs.batch import BatchAborted, BatchOutcome, BatchSummary, expand_inputs, extract_files
+from diplo_extract.runs.ray_batch import DEFAULT_ACTORS, extract_with_ray
 from diplo_extract.runs.ray_batch import DEFAULT_ACTORS, extract_with_ray
 from diplo_extract.text.reader import article_from_text
 
@@ -62,6 +64,14 @@ class BatchFormat(StrEnum):
 
     JSONL = "jsonl"
     CSV = "csv"
+    PARQUET = "parquet"
+
+
+class Engine(StrEnum):
+    """Who runs a batch: threads in this process, or a pool of Ray actors (local or on a cluster)."""
+
+    LOCAL = "local"
+    RAY = "ray"
     PARQUET = "parquet"
 
 
@@ -197,6 +207,12 @@ class _BatchProgress:
                                 # Records printed to stdout must reach stdout, not be drawn above the bar.
                                 redirect_stdout=False, redirect_stderr=False)
             self.task = self.bar.add_task("batch", total=total, failed=0, rate="")
+
+    def set_total(self, total: int) -> None:
+        """The number of articles, once known (a Ray run counts the rows of JSONL and Parquet inputs)."""
+        self.total = total
+        if self.bar is not None:
+            self.bar.update(self.task, total=total)
 
     def set_total(self, total: int) -> None:
         """The number of articles, once known (a Ray run counts the rows of JSONL and Parquet inputs)."""
@@ -354,6 +370,7 @@ def model_info() -> None:
 
 app.add_typer(batch_files_app, name="batch-files")
 app.command()(handles_errors(report))
+app.command()(handles_errors(overview))
 
 
 def main() -> None:
