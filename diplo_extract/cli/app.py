@@ -36,7 +36,6 @@ from diplo_extract.eval.evaluate import render_report, run_eval, write_report_js
 from diplo_extract.outputs.record_check import validate_file
 from diplo_extract.runs.batch import BatchAborted, BatchOutcome, BatchSummary, expand_inputs, extract_files
 from diplo_extract.runs.ray_batch import DEFAULT_ACTORS, extract_with_ray
-from diplo_extract.runs.ray_batch import DEFAULT_ACTORS, extract_with_ray
 from diplo_extract.text.reader import article_from_text
 
 app = typer.Typer(help="Extract validated, grounded records of diplomatic and security meetings from news.",
@@ -64,14 +63,6 @@ class BatchFormat(StrEnum):
 
     JSONL = "jsonl"
     CSV = "csv"
-    PARQUET = "parquet"
-
-
-class Engine(StrEnum):
-    """Who runs a batch: threads in this process, or a pool of Ray actors (local or on a cluster)."""
-
-    LOCAL = "local"
-    RAY = "ray"
     PARQUET = "parquet"
 
 
@@ -207,12 +198,6 @@ class _BatchProgress:
                                 # Records printed to stdout must reach stdout, not be drawn above the bar.
                                 redirect_stdout=False, redirect_stderr=False)
             self.task = self.bar.add_task("batch", total=total, failed=0, rate="")
-
-    def set_total(self, total: int) -> None:
-        """The number of articles, once known (a Ray run counts the rows of JSONL and Parquet inputs)."""
-        self.total = total
-        if self.bar is not None:
-            self.bar.update(self.task, total=total)
 
     def set_total(self, total: int) -> None:
         """The number of articles, once known (a Ray run counts the rows of JSONL and Parquet inputs)."""
