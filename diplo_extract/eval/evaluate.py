@@ -6,10 +6,12 @@ every backend and with fakes in tests. Scoring rules live in :mod:`diplo_extract
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, Field
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -137,8 +139,29 @@ def _fmt(value: float | None, digits: int = 3) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
+_FULL_WIDTH = 10_000  # wider than any row: piped tables are never cut to the console's 80 columns
+
+
+def _show(console: Console, table: Table) -> None:
+    """A table as rich draws it on a terminal; elsewhere (a pipe, a file) as a full-width Markdown table."""
+    if console.is_terminal:
+        console.print(table)
+        return
+    title, table.title = table.title, None
+    table.box = box.MARKDOWN
+    wide = Console(file=io.StringIO(), width=_FULL_WIDTH, color_system=None, highlight=False)
+    wide.print(table)
+    # The Markdown box draws its top and bottom edges as lines of spaces: leave them out.
+    lines = [line.rstrip() for line in wide.file.getvalue().splitlines() if line.strip()]  # type: ignore[attr-defined]
+    console.out(f"\n## {title}\n\n" + "\n".join(lines), highlight=False)
+
+
 def render_report(report: EvalReport, console: Console) -> None:
-    """Print the per-field table, the overall row and a compact per-article table."""
+    """Print the per-field table, the overall row and a per-article table.
+
+    On a terminal the tables are rich's and fit the window; written to a pipe or a file
+    (``diplo-extract eval ... > report.txt``) they are Markdown tables with every cell in full.
+    """
     s = report.score
     fields = Table(title=f"{report.gold_dir}: {report.backend or '?'} / {report.model or '?'}")
     for name in ("field", "tp", "fp", "fn", "P", "R", "F1"):
@@ -149,7 +172,7 @@ def render_report(report: EvalReport, console: Console) -> None:
     o = s.overall
     fields.add_row("overall", str(o.tp), str(o.fp), str(o.fn), _fmt(o.precision), _fmt(o.recall), _fmt(o.f1),
                    style="bold", end_section=True)
-    console.print(fields)
+    _show(console, fields)
 
     articles = Table(title="per article")
     for name in ("article", "meetings pred/gold", "participants F1", "threats F1", "date ok", "seconds"):
@@ -163,14 +186,17 @@ def render_report(report: EvalReport, console: Console) -> None:
             continue
         articles.add_row(row.article_id, f"{row.score.predicted_meetings}/{row.score.gold_meetings}",
                          _fmt(fs.participants.f1, 2), _fmt(fs.threats.f1, 2), date_ok, _fmt(row.seconds, 1))
-    console.print(articles)
+    _show(console, articles)
+    piped = not console.is_terminal
+    if piped:
+        console.print()
     for row in report.rows:
         if row.failed:
-            console.print(f"[red]failed[/red] {row.article_id}: {escape(row.error or '')}")
+            console.print(f"[red]failed[/red] {row.article_id}: {escape(row.error or '')}", soft_wrap=piped)
     t = report.totals
     console.print(f"articles {t.articles}, failed {t.failed}, mean {_fmt(t.mean_seconds, 1)} s, "
                   f"mean tokens {_fmt(t.mean_prompt_tokens, 0)} prompt / {_fmt(t.mean_completion_tokens, 0)} "
-                  f"completion; overall micro F1 {o.f1:.3f}")
+                  f"completion; overall micro F1 {o.f1:.3f}", soft_wrap=piped)
 
 
 def write_report_json(report: EvalReport, path: Path) -> None:

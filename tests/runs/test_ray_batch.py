@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -38,10 +39,8 @@ def _start(args: list[str], server: FaultServer, cache: Path) -> subprocess.Pope
 
 def _end_group(process: subprocess.Popen[str]) -> None:
     """Ray's helpers of a killed driver exit by themselves within seconds; do not leave them to chance."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def _wait_for_lines(path: Path, count: int, process: subprocess.Popen[str], limit: float = 120.0) -> None:
