@@ -5,8 +5,10 @@ Articles write the same person many ways: with or without honorifics and ranks (
 transliteration variants ("Tokayev"/"Tokaev"). :func:`name_key` reduces a name to a plain lowercase key and
 :func:`same_person` compares two names through their keys.
 
-Keys are for matching, not display: they are ASCII-ish but not transliterated, so a Cyrillic or Chinese name
-keeps its script and will not match its Latin spelling.
+Keys are for matching, not display. Cyrillic (Russian and Kazakh letters) is transliterated to Latin with a
+small BGN/PCGN-style table, so "Сергей Лавров" keys as "sergey lavrov" and matches "Sergei Lavrov" when an
+article gives both; Chinese names, written without spaces, stay one token in their own script ("王小洪"), with
+titles glued to them ("部长王小洪", "郭声琨国务委员") removed.
 """
 
 from __future__ import annotations
@@ -74,11 +76,56 @@ _NON_WORD = re.compile(r"[\W_]+")
 _TOKEN_VARIANT_MIN = 60.0
 
 
+# BGN/PCGN-style romanisation, Kazakh letters included; one table for both cases, applied before folding
+# (which would otherwise turn "й" into "и" and "ё" into "е" first).
+_CYRILLIC_LATIN: dict[str, str] = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
+    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
+    "э": "e", "ю": "yu", "я": "ya", "ә": "a", "ғ": "g", "қ": "k", "ң": "ng", "ө": "o", "ұ": "u", "ү": "u",
+    "һ": "h", "і": "i", "ў": "u", "ҳ": "h", "ҷ": "j", "ӣ": "i", "ӯ": "u", "є": "ye", "ї": "yi", "ґ": "g",
+}  # fmt: skip
+_ROMANISE = str.maketrans({**_CYRILLIC_LATIN, **{k.upper(): v for k, v in _CYRILLIC_LATIN.items()}})
+
+# Chinese titles written onto a name without a space: "部长王小洪", "习近平主席". Longest first.
+_CJK_TITLES: tuple[str, ...] = tuple(sorted({
+    "国务委员", "國務委員", "公安部部长", "公安部部長", "部长", "部長", "副部长", "副部長", "主席", "国家主席",
+    "國家主席", "总统", "總統", "总理", "總理", "副总理", "副總理", "外长", "外長", "大使", "秘书长", "秘書長",
+    "书记", "書記", "先生", "女士", "同志", "将军", "將軍", "局长", "局長", "厅长", "廳長", "主任", "委员", "委員",
+    "总书记", "總書記",
+}, key=len, reverse=True))  # fmt: skip
+_CJK_NAME = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
+
+
+def _strip_cjk_titles(token: str) -> str:
+    """Remove titles glued to the front or back of a Chinese name, keeping at least two characters."""
+    if not _CJK_NAME.match(token):
+        return token
+    rest = token
+    while rest:
+        title = next((t for t in _CJK_TITLES if rest.startswith(t)), None)
+        if title is None:
+            break
+        rest = rest[len(title):]
+    if not rest:
+        return ""  # nothing but titles ("国务委员" before "、公安部部长王小洪")
+    changed = True
+    while changed:
+        changed = False
+        for title in _CJK_TITLES:
+            if token.startswith(title) and len(token) - len(title) >= 2:
+                token, changed = token[len(title):], True
+            elif token.endswith(title) and len(token) - len(title) >= 2:
+                token, changed = token[: -len(title)], True
+    return token
+
+
 def _fold(text: str) -> list[str]:
-    """Case-folded, diacritic-free, punctuation-free tokens of ``text``."""
+    """Case-folded, diacritic-free, punctuation-free tokens of ``text``, Cyrillic written in Latin letters."""
     text = _BRACKETED.sub(" ", text)
-    text = _APOSTROPHES.sub("", text)
-    return _NON_WORD.sub(" ", fold_letters(text)).split()
+    text = _APOSTROPHES.sub("", text).translate(_ROMANISE)
+    tokens = (_strip_cjk_titles(token) for token in _NON_WORD.sub(" ", fold_letters(text)).split())
+    return [token for token in tokens if token]
 
 
 # Longest first, so "Police Major General" is removed whole rather than leaving "major general" to chance.
