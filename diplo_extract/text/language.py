@@ -79,13 +79,10 @@ def _classify(text: str, languages: tuple[str, ...]) -> str | None:
 
 
 def _vietnamese_letters(text: str) -> int:
-    count = 0
-    for char in text:
-        if char in _VIETNAMESE_BASES:
-            count += 1
-        elif char.isalpha() and any(mark in _VIETNAMESE_MARKS for mark in unicodedata.normalize("NFD", char)):
-            count += 1
-    return count
+    def marked(char: str) -> bool:
+        return char.isalpha() and any(mark in _VIETNAMESE_MARKS for mark in unicodedata.normalize("NFD", char))
+
+    return sum(char in _VIETNAMESE_BASES or marked(char) for char in text)
 
 
 def _cyrillic(text: str, letters: int) -> str | None:
