@@ -7,9 +7,12 @@ text extracted again with the same settings costs no model call.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from diplo_extract.backends.config import BackendConfig, resolve_config
@@ -54,13 +57,25 @@ def _model_identity(extractor: Extractor) -> str:
     return Path(custom).stem if custom else backend.model
 
 
+# Options that do not change the record: the token budget decides whether a record is returned at all.
+_OPTIONS_NOT_IN_KEY = frozenset({"token_budget"})
+
+
 def _cache_key(source: ArticleSource, extractor: Extractor) -> str:
+    # Every option is in the key unless listed above, so an option added to ExtractOptions is keyed the day
+    # it is added; a hand-kept list forgot threat_pass.
     options = extractor.options
-    # Only options that change the record; the token budget decides whether a record is returned at all.
-    varying = (("chunk_tokens", str(options.chunk_tokens)), ("details_pass", str(options.details_pass)),
-               ("drop_ungrounded", str(options.drop_ungrounded)), ("published", str(options.published)))
-    return cache_key(source.sha256, backend=extractor.backend.name, model=_model_identity(extractor),
-                     prompt_version=prompts.prompt_version(), code=code_version(), options=varying)
+    varying = [(f.name, repr(getattr(options, f.name))) for f in dataclasses.fields(options)
+               if f.name not in _OPTIONS_NOT_IN_KEY]
+    backend = extractor.backend
+    # The same model name on two servers can be two models (or two quantisations); the endpoint (credentials
+    # already redacted) and the sampling extras sent with every request decide the answers too.
+    varying += [("endpoint", backend.endpoint or ""),
+                ("extra_body", json.dumps(backend.settings.extra_body, sort_keys=True, default=repr)),
+                # A JSON or HTML file's metadata reaches the record but not the text hash.
+                ("source_title", repr(source.title)), ("source_published", repr(source.published))]
+    return cache_key(source.sha256, backend=backend.name, model=_model_identity(extractor),
+                     prompt_version=prompts.prompt_version(), code=code_version(), options=tuple(varying))
 
 
 def extract_source(source: ArticleSource, *, config: BackendConfig | None = None,
@@ -88,7 +103,8 @@ def extract_source(source: ArticleSource, *, config: BackendConfig | None = None
 
 
 def extract_text(text: str, *, backend: str | None = None, model: str | None = None,
-                 base_url: str | None = None, api_key: str | None = None, published: dt.date | None = None,
+                 base_url: str | Sequence[str] | None = None, api_key: str | None = None,
+                 published: dt.date | None = None,
                  drop_ungrounded: bool = False, token_budget: int | None = None,
                  use_cache: bool = True) -> ArticleExtraction:
     """Extract the meetings an article's text reports.
@@ -97,7 +113,8 @@ def extract_text(text: str, *, backend: str | None = None, model: str | None = N
         text: the article, exactly as evidence offsets should refer to it.
         backend: "embedded" (default) or "openai"; else ``DIPLO_EXTRACT_BACKEND``.
         model: model name for the openai backend; else ``DIPLO_EXTRACT_MODEL``.
-        base_url: OpenAI-compatible endpoint; else ``OPENAI_BASE_URL``.
+        base_url: OpenAI-compatible endpoint (several: a list, or commas); else ``DIPLO_EXTRACT_BASE_URLS``,
+            else ``OPENAI_BASE_URL``.
         api_key: else ``OPENAI_API_KEY``.
         published: publication date from metadata, to resolve relative dates when the text has none.
         drop_ungrounded: drop items whose evidence cannot be found in the text (default: keep, flagged).
@@ -117,7 +134,8 @@ def extract_text(text: str, *, backend: str | None = None, model: str | None = N
 
 
 def extract_file(path: str | os.PathLike[str], *, backend: str | None = None, model: str | None = None,
-                 base_url: str | None = None, api_key: str | None = None, published: dt.date | None = None,
+                 base_url: str | Sequence[str] | None = None, api_key: str | None = None,
+                 published: dt.date | None = None,
                  drop_ungrounded: bool = False, token_budget: int | None = None,
                  use_cache: bool = True) -> ArticleExtraction:
     """Read an article file (.txt, .html or .json) and extract its meetings; see :func:`extract_text`.

@@ -23,11 +23,14 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 from diplo_extract.backends.retry import RetryPolicy, is_transient, retry_after_seconds, unwrap
 from diplo_extract.errors import (
     AuthenticationError,
+    ConfigurationError,
     DiploExtractError,
     ExtractionRuntimeError,
     ModelOutputError,
     TokenBudgetExceededError,
     TransportError,
+    redact_url,
+    server_text,
 )
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -213,6 +216,17 @@ class Backend(ABC):
     def _map_error(self, exc: BaseException, meter: UsageMeter) -> DiploExtractError:
         root = unwrap(exc)
         status = getattr(root, "status_code", None)
+        # What the server said goes into messages cut, on one line and with credentials redacted: error
+        # pages can be megabytes, hold control bytes, or echo the request's Authorization header.
+        said = server_text(f"{type(root).__name__}: {root}")
+        if isinstance(status, int) and 300 <= status < 400:
+            headers = getattr(getattr(root, "response", None), "headers", None) or {}
+            location = headers.get("location")
+            where = f" to {server_text(redact_url(location))}" if location else ""
+            return ConfigurationError(
+                f"{self.name} endpoint {self.endpoint} answered with a redirect (HTTP {status}){where}; "
+                "requests are not followed through redirects: give the final URL as --base-url / OPENAI_BASE_URL",
+                original=root, backend=self.name)
         if status in (401, 403):
             return AuthenticationError(
                 f"{self.name} endpoint {self.endpoint} rejected the credentials (HTTP {status}); "
@@ -222,11 +236,11 @@ class Backend(ABC):
             wait_note = f" (server asked to retry after {hint:.0f}s)" if hint else ""
             return TransportError(
                 f"{self.name} endpoint {self.endpoint or '(in process)'} failed after "
-                f"{meter.transport_retries + 1} attempts: {type(root).__name__}: {root}{wait_note}",
+                f"{meter.transport_retries + 1} attempts: {said}{wait_note}",
                 attempts=meter.transport_retries + 1, original=root, backend=self.name)
         if status is not None:
             return ExtractionRuntimeError(
-                f"{self.name} endpoint {self.endpoint} refused the request (HTTP {status}): {root}",
+                f"{self.name} endpoint {self.endpoint} refused the request (HTTP {status}): {said}",
                 original=root, backend=self.name)
         n_attempts = getattr(exc, "n_attempts", None) or meter.model_calls
         return ModelOutputError(
@@ -236,5 +250,5 @@ class Backend(ABC):
 
 
 def _short(exc: BaseException, limit: int = 300) -> str:
-    text = f"{type(exc).__name__}: {exc}"
-    return text if len(text) <= limit else text[:limit] + "..."
+    # A validation error lists every failing field over many lines; the message keeps one line's worth.
+    return server_text(f"{type(exc).__name__}: {exc}", limit)

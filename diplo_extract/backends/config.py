@@ -3,9 +3,11 @@
 Environment: ``DIPLO_EXTRACT_BACKEND`` (``embedded`` or ``openai``), ``DIPLO_EXTRACT_MODEL``,
 ``OPENAI_BASE_URL``, ``DIPLO_EXTRACT_BASE_URLS`` (several OpenAI-compatible servers, comma-separated; it wins over
 ``OPENAI_BASE_URL``), ``OPENAI_API_KEY``, ``DIPLO_EXTRACT_EXTRA_BODY`` (JSON merged into every request,
-e.g. ``{"repeat_penalty": 1.0}`` for llama.cpp's server), ``DIPLO_EXTRACT_SERVER_FLAVOR`` (``openai`` or
-``llama_cpp``: how structured output is requested), ``DIPLO_EXTRACT_MAX_ATTEMPTS`` (transport attempts),
-``DIPLO_EXTRACT_TIMEOUT`` (seconds per request).
+e.g. ``{"repeat_penalty": 1.0}`` for llama.cpp's server), ``DIPLO_EXTRACT_SERVER_FLAVOR`` (``auto``,
+``openai`` or ``llama_cpp``: how structured output is requested), ``DIPLO_EXTRACT_MAX_ATTEMPTS`` (transport
+attempts), ``DIPLO_EXTRACT_TIMEOUT`` (seconds per request in all, connect to last byte).
+Every base URL must be an ``http://`` or ``https://`` URL with a host (else :class:`ConfigurationError`); the
+API key and URL passwords are registered as secrets (:func:`diplo_extract.errors.register_secret`).
 Setting ``OPENAI_BASE_URL``, ``DIPLO_EXTRACT_BASE_URLS`` or ``OPENAI_API_KEY`` alone selects the ``openai``
 backend. A base URL argument may be a list, or one string with commas: requests are then spread over those
 servers (:mod:`diplo_extract.backends.endpoints`).
@@ -14,12 +16,14 @@ servers (:mod:`diplo_extract.backends.endpoints`).
 from __future__ import annotations
 
 import json
+import math
 import os
+import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from diplo_extract.backends.endpoints import split_base_urls
-from diplo_extract.errors import ConfigurationError
+from diplo_extract.errors import ConfigurationError, redact_url, register_secret
 
 BACKEND_NAMES = ("embedded", "openai")
 BASE_URLS_ENV = "DIPLO_EXTRACT_BASE_URLS"
@@ -34,7 +38,7 @@ class BackendConfig:
     base_url: str | None  # several URLs are kept joined with commas, so the config stays hashable text
     api_key: str | None
     extra_body: dict[str, object]
-    server_flavor: str = "openai"
+    server_flavor: str = "auto"
 
     @property
     def base_urls(self) -> list[str]:
@@ -55,6 +59,28 @@ def _extra_body_from_env() -> dict[str, object]:
     return value
 
 
+def checked_base_urls(urls: Sequence[str], source: str) -> list[str]:
+    """``urls`` unchanged when each is an http(s) URL with a host; their passwords registered as secrets.
+
+    Raises:
+        ConfigurationError: naming the first URL that is not one (credentials redacted) and ``source``.
+    """
+    for url in urls:
+        try:
+            parts = urllib.parse.urlsplit(url)
+            scheme, host, user, password = parts.scheme.lower(), parts.hostname, parts.username, parts.password
+            parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+        except ValueError:
+            scheme, host, user, password = "", None, None, None
+        register_secret(password)
+        if password is None:
+            register_secret(user)  # a token given as user-info alone
+        if scheme not in ("http", "https") or not host or any(ch.isspace() for ch in url):
+            raise ConfigurationError(f"{source} {redact_url(url)!r} is not an http:// or https:// URL with a host; "
+                                     "give one like http://127.0.0.1:8080/v1")
+    return list(urls)
+
+
 def resolve_config(backend: str | None = None, *, model: str | None = None,
                    base_url: str | Sequence[str] | None = None, api_key: str | None = None,
                    extra_body: dict[str, object] | None = None, server_flavor: str | None = None) -> BackendConfig:
@@ -64,10 +90,12 @@ def resolve_config(backend: str | None = None, *, model: str | None = None,
     ``OPENAI_BASE_URL``.
     """
     env = os.environ
-    urls = (split_base_urls(base_url) or split_base_urls(env.get(BASE_URLS_ENV))
-            or split_base_urls(env.get("OPENAI_BASE_URL")))
+    urls = (checked_base_urls(split_base_urls(base_url), "base URL")
+            or checked_base_urls(split_base_urls(env.get(BASE_URLS_ENV)), BASE_URLS_ENV)
+            or checked_base_urls(split_base_urls(env.get("OPENAI_BASE_URL")), "OPENAI_BASE_URL"))
     base_url = ",".join(urls) or None
     api_key = api_key or env.get("OPENAI_API_KEY") or None
+    register_secret(api_key)
     chosen = backend or env.get("DIPLO_EXTRACT_BACKEND") or ("openai" if (base_url or api_key) else "embedded")
     chosen = chosen.strip().lower()
     if chosen not in BACKEND_NAMES:
@@ -78,7 +106,7 @@ def resolve_config(backend: str | None = None, *, model: str | None = None,
         base_url=base_url,
         api_key=api_key,
         extra_body=extra_body if extra_body is not None else _extra_body_from_env(),
-        server_flavor=server_flavor or env.get("DIPLO_EXTRACT_SERVER_FLAVOR") or "openai",
+        server_flavor=(server_flavor or env.get("DIPLO_EXTRACT_SERVER_FLAVOR") or "auto").strip().lower(),
     )
 
 
@@ -91,3 +119,17 @@ def int_env(name: str, default: int) -> int:
         return max(1, int(raw))
     except ValueError as exc:
         raise ConfigurationError(f"{name} must be a whole number, not {raw!r}", original=exc) from exc
+
+
+def float_env(name: str, default: float) -> float:
+    """A positive number of seconds from the environment, else ``default``."""
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must be a number of seconds, not {raw!r}", original=exc) from exc
+    if not (value > 0 and math.isfinite(value)):
+        raise ConfigurationError(f"{name} must be a positive number of seconds, not {raw!r}")
+    return value

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from diplo_extract.backends.base import Backend, GenerationSettings
-from diplo_extract.backends.config import BackendConfig, int_env
+from diplo_extract.backends.config import BackendConfig, float_env, int_env
 from diplo_extract.backends.embedded import LLAMA_CPP_EXTRAS, EmbeddedBackend
 from diplo_extract.backends.openai_compat import DEFAULT_TIMEOUT, OpenAICompatibleBackend
 from diplo_extract.backends.retry import RetryPolicy
@@ -35,7 +35,7 @@ def openai_backend(config: BackendConfig, *, http_client: Any = None) -> OpenAIC
         api_key=config.api_key,
         settings=GenerationSettings(extra_body=dict(config.extra_body)),
         retry_policy=RetryPolicy(max_attempts=int_env("DIPLO_EXTRACT_MAX_ATTEMPTS", 5)),
-        timeout=float(int_env("DIPLO_EXTRACT_TIMEOUT", int(DEFAULT_TIMEOUT))),
+        timeout=float_env("DIPLO_EXTRACT_TIMEOUT", DEFAULT_TIMEOUT),
         http_client=http_client,
         server_flavor=config.server_flavor,
     )

@@ -31,9 +31,10 @@ from diplo_extract.cli.batch_files_cmd import batch_files_app
 from diplo_extract.cli.overview_cmd import overview
 from diplo_extract.cli.records_cmd import print_records, report
 from diplo_extract.core.schema import ArticleExtraction
-from diplo_extract.errors import DiploExtractError, UserInputError
+from diplo_extract.errors import DiploExtractError, UserInputError, one_line, safe_message
 from diplo_extract.eval.evaluate import render_report, run_eval, write_report_json
 from diplo_extract.outputs.record_check import validate_file
+from diplo_extract.outputs.records import json_line
 from diplo_extract.runs.batch import BatchAborted, BatchOutcome, BatchSummary, expand_inputs, extract_files
 from diplo_extract.runs.ray_batch import DEFAULT_ACTORS, extract_with_ray
 from diplo_extract.text.reader import article_from_text
@@ -74,7 +75,8 @@ class Engine(StrEnum):
 
 
 def _fail(exc: DiploExtractError) -> typer.Exit:
-    typer.echo(f"error: {exc}", err=True)
+    # The message is already one safe line (see diplo_extract.errors); nothing else is printed.
+    typer.echo(f"error: {exc.message}", err=True)
     return typer.Exit(2 if isinstance(exc, UserInputError) else 1)
 
 
@@ -93,7 +95,8 @@ def handles_errors(func: F) -> F:
 
 BackendOpt = Annotated[str | None, typer.Option("--backend", "-b", help="embedded (default) or openai.")]
 ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="Model name for the openai backend.")]
-BaseUrlOpt = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint URL.")]
+BaseUrlOpt = Annotated[list[str] | None, typer.Option(
+    "--base-url", help="OpenAI-compatible endpoint URL; repeat it, or separate URLs with commas, for several.")]
 ApiKeyOpt = Annotated[str | None, typer.Option("--api-key", envvar="OPENAI_API_KEY", show_envvar=False,
                                                help="API key (default: OPENAI_API_KEY).")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Ask the model even if the result is cached.")]
@@ -124,7 +127,7 @@ def extract(
             if len(files) == 1:
                 raise
             failures += 1
-            typer.echo(f"error: {path}: {exc}", err=True)
+            typer.echo(f"error: {one_line(str(path), 300)}: {exc.message}", err=True)
     print_records(records, output_format.value)
     if failures:
         raise typer.Exit(1)
@@ -146,10 +149,10 @@ def validate(
     total_bad = 0
     for path in files:
         report = validate_file(path, article_path=text)
-        for problem in report.problems:
-            typer.echo(f"{path}: {problem}", err=True)
-        typer.echo(f"{path}: {report.records} records, {report.valid} valid, "
-                   f"{report.spans_checked} spans checked, {len(report.problems)} problems")
+        shown = one_line(str(path), 300)
+        for problem in report.problems:  # a record file is anyone's: its text is printed escaped and cut
+            typer.echo(f"{shown}: {safe_message(problem, 500)}", err=True)
+        typer.echo(f"{shown}: {report.summary()}")
         total_bad += len(report.problems)
     if total_bad:
         raise typer.Exit(1)
@@ -219,7 +222,7 @@ class _BatchProgress:
     def __call__(self, outcome: BatchOutcome) -> None:
         self.summary.add(outcome)
         if self.echo_lines and outcome.status != "skipped":
-            typer.echo(json.dumps(outcome.to_line(), ensure_ascii=False))
+            typer.echo(json_line(outcome.to_line()))
         finished = self.summary.done + self.summary.failed + self.summary.skipped
         if self.bar is not None:
             rate = (self.summary.done + self.summary.failed) / max(time.monotonic() - self.started, 1e-9)
@@ -365,7 +368,7 @@ def main() -> None:
     try:
         app()
     except DiploExtractError as exc:  # commands without their own handler still end in one line
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {exc.message}", err=True)
         sys.exit(2 if isinstance(exc, UserInputError) else 1)
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)

@@ -27,6 +27,7 @@ from diplo_extract.core.schema import (
     Span,
     ThreatCategory,
 )
+from diplo_extract.errors import OutputWriteError
 from diplo_extract.outputs.records import article_id_of, load_article_text, read_records
 
 __all__ = ["ReportResult", "load_report_items", "render_report", "write_report"]
@@ -213,10 +214,18 @@ def load_report_items(path: str | os.PathLike[str]) -> tuple[list[tuple[str, Art
 
 
 def write_report(jsonl_or_json_path: str | os.PathLike[str], out_html: str | os.PathLike[str]) -> ReportResult:
-    """Render the records in a JSON or JSONL file (see :func:`load_report_items`) to ``out_html``."""
+    """Render the records in a JSON or JSONL file (see :func:`load_report_items`) to ``out_html``.
+
+    Raises:
+        InputFileError: the records file cannot be read. OutputWriteError: ``out_html`` cannot be written.
+    """
     items, notes = load_report_items(jsonl_or_json_path)
     out = Path(out_html)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_report(items, notes=notes, title=f"diplo_extract report: {Path(jsonl_or_json_path).name}"),
-                   encoding="utf-8")
+    page = render_report(items, notes=notes, title=f"diplo_extract report: {Path(jsonl_or_json_path).name}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(page, encoding="utf-8")
+    except OSError as exc:  # read-only folder, full disk, a directory in the way
+        raise OutputWriteError(f"cannot write the report to {str(out)!r} ({exc.strerror or exc})", path=str(out),
+                               original=exc) from exc
     return ReportResult(articles=len(items), notes=notes)

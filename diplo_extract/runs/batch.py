@@ -21,6 +21,7 @@ import itertools
 import json
 import logging
 import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -31,8 +32,8 @@ from typing import Any, Literal, TextIO
 from diplo_extract import api
 from diplo_extract.backends.config import BackendConfig, resolve_config
 from diplo_extract.core.schema import ArticleExtraction
-from diplo_extract.errors import BATCH_FATAL, ConfigurationError, DiploExtractError
-from diplo_extract.outputs.records import records_in
+from diplo_extract.errors import BATCH_FATAL, ConfigurationError, DiploExtractError, describe
+from diplo_extract.outputs.records import json_line, records_in
 from diplo_extract.outputs.tables import write_tables
 from diplo_extract.text.reader import read_article
 
@@ -114,7 +115,8 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]], *, globs: Iterable[s
     """Files as given, directories searched recursively for ``globs``, ``-`` for paths read from stdin.
 
     Hidden files and folders inside a directory are left out; a path is listed once. A named file that is
-    missing stays in the list, so it gets a failure line rather than vanishing.
+    missing stays in the list, so it gets a failure line rather than vanishing; so does a match that is not a
+    regular file (a FIFO named ``x.txt``), which the reader refuses without waiting on it.
     """
     patterns = list(globs)
     found: dict[str, Path] = {}
@@ -132,7 +134,7 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]], *, globs: Iterable[s
         if not path.is_dir():
             add(path)
             continue
-        matches = {m for pattern in patterns for m in path.rglob(pattern) if m.is_file() or m.is_symlink()}
+        matches = {m for pattern in patterns for m in path.rglob(pattern) if not m.is_dir()}
         for match in sorted(matches):
             if not any(part.startswith(".") for part in match.relative_to(path).parts):
                 add(match)
@@ -152,7 +154,8 @@ def _within(path: Path, place: Path) -> bool:
 
 
 def _error_of(exc: BaseException) -> dict[str, Any]:
-    return {"type": type(exc).__name__, "message": str(exc) or repr(exc),
+    # describe(): one line, cut, credentials redacted, whatever the exception carried from a server.
+    return {"type": type(exc).__name__, "message": describe(exc),
             "reason": getattr(exc, "reason", None), "attempts": getattr(exc, "attempts", None)}
 
 
@@ -175,6 +178,15 @@ def _process(path: Path, extract: Callable[..., ArticleExtraction], done: frozen
     return BatchOutcome(str(path), "ok", sha256, record=record, seconds=time.perf_counter() - started)
 
 
+def _json_or_none(raw: bytes) -> dict[str, Any] | None:
+    """A journal line's object, or None for anything else (not JSON, too deep, a number, a list)."""
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
 class _Journal:
     """The output file: resumed, appended one fsync'ed line at a time, compacted at the end."""
 
@@ -183,7 +195,13 @@ class _Journal:
         self.done: set[str] = set()
         self.resumed = resume and path.exists()
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        # A FIFO or a device as the output would block the resume read or swallow the lines.
+        if path.exists() and not path.is_file():
+            raise ConfigurationError(f"output {str(path)!r} is not a regular file; choose a file path for --out")
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK, 0o644)
+        if not stat.S_ISREG(os.fstat(self._fd).st_mode):
+            os.close(self._fd)
+            raise ConfigurationError(f"output {str(path)!r} is not a regular file; choose a file path for --out")
         try:
             fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except ImportError:  # not POSIX: no lock, the caller must not start two batches on one file
@@ -203,11 +221,12 @@ class _Journal:
         if complete < len(data):  # the process died while writing this line: it never happened
             _log.info("%s: dropping a partial last line (%d bytes)", self.path, len(data) - complete)
             os.ftruncate(self._fd, complete)
-        for number, raw in enumerate(data[:complete].splitlines(), 1):
-            try:
-                line = json.loads(raw)
-            except ValueError:
-                _log.warning("%s:%d is not JSON; ignored", self.path, number)
+        for number, raw in enumerate(data[:complete].split(b"\n"), 1):
+            if not raw.strip():
+                continue
+            line = _json_or_none(raw)
+            if line is None:
+                _log.warning("%s:%d is not a JSON object; kept, not read", self.path, number)
                 continue
             if isinstance(line, dict) and line.get("status") == "ok" and line.get("sha256"):
                 self.done.add(str(line["sha256"]))
@@ -215,8 +234,7 @@ class _Journal:
     def write(self, outcome: BatchOutcome) -> None:
         line = outcome.to_line()
         try:
-            text = json.dumps(line, ensure_ascii=False)
-            data = (text + "\n").encode("utf-8")
+            data = (json_line(line) + "\n").encode("utf-8")
         except UnicodeEncodeError:  # a file name that is not valid Unicode: escape rather than lose the line
             data = (json.dumps(line) + "\n").encode("ascii")
         while data:  # one write for a line in practice; the loop covers a short write
@@ -229,20 +247,24 @@ class _Journal:
         os.close(self._fd)
 
     def _compact(self) -> None:
-        lines = [raw for raw in self.path.read_bytes().splitlines(keepends=True) if raw.strip()]
+        # Split on b"\n" alone, as lines are written; a line that is not a JSON object (someone else's, or
+        # damaged) is kept where it is: compaction drops only failure lines a later line superseded.
+        lines = [raw + b"\n" for raw in self.path.read_bytes().split(b"\n") if raw.strip()]
         seen_paths: set[str] = set()
         seen_shas: set[str] = set()
         kept: list[bytes] = []
         for raw in reversed(lines):
-            try:
-                line = json.loads(raw)
-            except ValueError:
+            line = _json_or_none(raw)
+            if line is None:
+                kept.append(raw)
                 continue
-            path, sha = line.get("path"), line.get("sha256")
-            superseded = path in seen_paths or (sha is not None and sha in seen_shas)
+            # Only text names an article; anything else (null, a list) supersedes nothing and is never superseded.
+            path, sha = (value if isinstance(value, str) else None for value in (line.get("path"), line.get("sha256")))
+            superseded = (path is not None and path in seen_paths) or (sha is not None and sha in seen_shas)
             if line.get("status") == "ok" or not superseded:
                 kept.append(raw)
-            seen_paths.add(path)
+            if path is not None:
+                seen_paths.add(path)
             if sha is not None:
                 seen_shas.add(sha)
         if len(kept) == len(lines):

@@ -1,11 +1,18 @@
 r"""Read article files (or take article text) with clear, typed errors.
 
 Every failure is an :class:`~diplo_extract.errors.InputFileError` whose ``reason`` says what went wrong
-("missing", "directory", "unreadable", "too_large", "empty", "binary", "undecodable"), or, for text passed
-directly, :class:`~diplo_extract.errors.EmptyInputError` / :class:`~diplo_extract.errors.InputTooLargeError`.
+("missing", "directory", "not_regular", "unreadable", "too_large", "empty", "binary", "undecodable"), or, for
+text passed directly, :class:`~diplo_extract.errors.EmptyInputError` /
+:class:`~diplo_extract.errors.InputTooLargeError`.
 
 Decoding: UTF-8 (a BOM is stripped), UTF-16/UTF-32 only when a byte-order mark says so, else a legacy
-encoding (cp1251, cp1252, ...) guessed by charset-normalizer, accepted only when the guess is clean.
+encoding (cp1251, cp1252, ...) guessed by charset-normalizer, accepted only when the guess is clean. UTF-8
+text with a few invalid bytes (more valid multi-byte characters than invalid sequences) stays UTF-8, the bad
+bytes replaced by U+FFFD, with a warning (``ArticleSource.warnings`` and the log), not read as mojibake.
+
+**Opening.** :func:`open_regular` is how every command opens a path it was given (articles here, record
+files in :mod:`diplo_extract.outputs.records`): only regular files (a FIFO, a device or a socket would block
+or never end), never more than a size limit, one typed error otherwise.
 
 **Offsets.** :func:`read_article` converts ``\r\n`` and ``\r`` to ``\n``, and for ``.html``/``.htm`` and
 ``.json`` files returns extracted text, so every character offset the library reports refers to
@@ -16,20 +23,24 @@ given unchanged, so offsets refer to the caller's own string.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import re
 import stat
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, BinaryIO
 
 from charset_normalizer import from_bytes
 
 from diplo_extract.errors import EmptyInputError, InputFileError, InputTooLargeError
 
-__all__ = ["DEFAULT_MAX_BYTES", "ArticleSource", "article_from_text", "read_article"]
+__all__ = ["DEFAULT_MAX_BYTES", "ArticleSource", "article_from_text", "open_regular", "read_article"]
+
+_log = logging.getLogger(__name__)
 
 #: Largest article file (bytes) or text (characters) accepted by default: far beyond any news article, small
 #: enough that a wrong path to a dump or a binary fails fast instead of filling memory.
@@ -51,6 +62,11 @@ _PREFERRED_ENCODINGS = (
     "iso8859_15", "latin_1",
 )
 
+# <meta> names (name=, property= or itemprop=) whose content is the publication date.
+_PUBLISHED_META = frozenset({"article:published_time", "og:published_time", "datepublished", "date", "pubdate",
+                             "publishdate", "publish-date", "dc.date", "dc.date.issued", "dcterms.created"})
+_ISO_DATE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})")
+
 _HTML_SUFFIXES = (".html", ".htm")
 _JSON_SUFFIXES = (".json",)
 
@@ -66,7 +82,8 @@ class ArticleSource:
             "utf-8" for text given directly.
         sha256: hex SHA-256 of ``text`` encoded as UTF-8.
         title: the HTML ``<title>`` or the JSON "title" field, when the file had one.
-        published: the JSON "published" field as written, when present.
+        published: the JSON "published" field or the HTML ``<meta>`` publication date as written.
+        warnings: what reading had to repair (invalid UTF-8 bytes replaced), also logged.
     """
 
     text: str
@@ -75,6 +92,18 @@ class ArticleSource:
     sha256: str
     title: str | None = None
     published: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def published_date(self) -> dt.date | None:
+        """``published`` as a date when it starts with an ISO date (``2024-03-01``, ``2024-03-01T10:00Z``)."""
+        match = _ISO_DATE.match(self.published or "")
+        if match is None:
+            return None
+        try:
+            return dt.date.fromisoformat(match.group(1))
+        except ValueError:
+            return None
 
 
 def _shown(path: str) -> str:
@@ -82,10 +111,60 @@ def _shown(path: str) -> str:
     return f"'{path}'" if path.isprintable() else ascii(path)
 
 
-def _error(path: str, reason: str, problem: str, advice: str, original: BaseException | None = None
-           ) -> InputFileError:
-    return InputFileError(f"Article {_shown(path)} {problem}; {advice}.", path=path, reason=reason,
+def _error(path: str, reason: str, problem: str, advice: str, original: BaseException | None = None,
+           what: str = "Article") -> InputFileError:
+    return InputFileError(f"{what} {_shown(path)} {problem}; {advice}.", path=path, reason=reason,
                           original=original)
+
+
+def _open_descriptor(path: str) -> int:
+    # Non-blocking: opening a FIFO (swapped in after the stat) must not wait for a writer.
+    return os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+
+
+def open_regular(path: str | os.PathLike[str], *, max_bytes: int, what: str = "File",
+                 advice: str = "split it") -> BinaryIO:
+    """Open a path for reading in binary mode, only if it is a regular file of at most ``max_bytes``.
+
+    Checked before opening (a device is never opened) and again on the open descriptor (the path may have
+    been swapped in between); the open itself does not wait for a FIFO's writer. The caller should still
+    read at most ``max_bytes + 1`` bytes: a file can grow after the check.
+
+    Raises:
+        InputFileError: ``reason`` "missing", "directory", "not_regular", "too_large" or "unreadable";
+            the message starts with ``what``.
+    """
+    p = os.fspath(path)
+
+    def check(info: os.stat_result) -> None:
+        if stat.S_ISDIR(info.st_mode):
+            raise _error(p, "directory", "is a directory", "pass a file inside it", what=what)
+        if not stat.S_ISREG(info.st_mode):
+            raise _error(p, "not_regular", "is not a regular file (a FIFO, device or socket)",
+                         "save the content to a file and pass that", what=what)
+        if info.st_size > max_bytes:
+            raise _error(p, "too_large", f"is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit",
+                         advice, what=what)
+
+    try:
+        check(os.stat(p))
+        fd = _open_descriptor(p)
+    except InputFileError:
+        raise
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        raise _error(p, "missing", "does not exist", "check the path", exc, what=what) from exc
+    except ValueError as exc:  # e.g. an embedded NUL: no such file can exist
+        raise _error(p, "missing", "is not a valid path", "check the path", exc, what=what) from exc
+    except OSError as exc:
+        raise _error(p, "unreadable", f"cannot be opened ({exc.strerror or exc})",
+                     "check the path and its permissions", exc, what=what) from exc
+    try:
+        check(os.fstat(fd))
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _binary_error(path: str) -> InputFileError:
@@ -150,7 +229,16 @@ def _decode(data: bytes, path: str) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        return _guess_legacy(data, path)
+        pass
+    replaced = data.decode("utf-8", errors="replace")
+    invalid = replaced.count("\ufffd") - data.count("\ufffd".encode())
+    valid = sum(1 for ch in replaced if ord(ch) > 0x7F) - replaced.count("\ufffd")
+    # Legacy single-byte text forms a valid UTF-8 sequence only by accident; UTF-8 text with a truncated or
+    # corrupted character is mostly valid sequences. Guessing a legacy codec for the latter turns every
+    # correct character into mojibake, so it stays UTF-8 and only the bad bytes are lost, with a warning.
+    if valid >= max(1, invalid):
+        return replaced, "utf-8-replaced"
+    return _guess_legacy(data, path)
 
 
 class _HTMLText(HTMLParser):
@@ -174,8 +262,14 @@ class _HTMLText(HTMLParser):
         self._skip_depth = 0
         self._in_title = False
         self._pre_depth = 0
+        self.published: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "meta" and self.published is None:
+            named = dict(attrs)
+            key = (named.get("property") or named.get("name") or named.get("itemprop") or "").strip().lower()
+            if key in _PUBLISHED_META and (named.get("content") or "").strip():
+                self.published = (named.get("content") or "").strip()
         if tag in self._SKIP:
             self._skip_depth += 1
         elif tag == "title":
@@ -220,7 +314,7 @@ class _HTMLText(HTMLParser):
         return "\n".join(kept).strip("\n"), title
 
 
-def _html_to_text(markup: str, path: str) -> tuple[str, str | None]:
+def _html_to_text(markup: str, path: str) -> tuple[str, str | None, str | None]:
     parser = _HTMLText()
     try:
         parser.feed(markup)
@@ -228,7 +322,7 @@ def _html_to_text(markup: str, path: str) -> tuple[str, str | None]:
     except Exception as exc:  # html.parser is lenient, but has raised on odd markup in some versions
         raise _undecodable_error(path, exc, "is HTML that could not be parsed",
                                  "save the article text as a .txt file") from exc
-    return parser.result()
+    return (*parser.result(), parser.published)
 
 
 def _json_article(raw: str, path: str) -> tuple[str, str | None, str | None]:
@@ -267,42 +361,30 @@ def read_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_B
     endings become ``\n``: offsets refer to the returned ``text``, not to the file's bytes.
 
     Raises:
-        InputFileError: with ``reason`` "missing", "directory", "unreadable", "too_large" (checked before
-            reading), "empty", "binary" or "undecodable".
+        InputFileError: with ``reason`` "missing", "directory", "not_regular" (a FIFO, device or socket),
+            "unreadable", "too_large" (checked before reading), "empty", "binary" or "undecodable".
     """
     p = os.fspath(path)
-    try:
-        info = os.stat(p)
-    except (FileNotFoundError, NotADirectoryError) as exc:
-        raise _error(p, "missing", "does not exist", "check the path", exc) from exc
-    except ValueError as exc:  # e.g. an embedded NUL: no such file can exist
-        raise _error(p, "missing", "is not a valid path", "check the path", exc) from exc
-    except OSError as exc:
-        raise _error(p, "unreadable", f"cannot be accessed ({exc.strerror or exc})",
-                     "check the path and its permissions", exc) from exc
-    if stat.S_ISDIR(info.st_mode):
-        raise _error(p, "directory", "is a directory", "pass a file inside it")
-    is_regular = stat.S_ISREG(info.st_mode)
-    if is_regular and info.st_size > max_bytes:
-        raise _error(p, "too_large", f"is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit",
-                     "split it or raise max_bytes")
-    if is_regular and info.st_size == 0:
-        raise _error(p, "empty", "is empty", "give a file with article text")
-    try:
-        with open(p, "rb") as fh:
-            # One byte over the limit tells a file that grew (or a pipe) apart from one at the limit.
+    with open_regular(p, max_bytes=max_bytes, what="Article", advice="split it or raise max_bytes") as fh:
+        try:
+            # One byte over the limit tells a file that grew since the check apart from one at the limit.
             data = fh.read(max_bytes + 1)
-    except IsADirectoryError as exc:
-        raise _error(p, "directory", "is a directory", "pass a file inside it", exc) from exc
-    except OSError as exc:
-        raise _error(p, "unreadable", f"cannot be read ({exc.strerror or exc})",
-                     "check its permissions", exc) from exc
+        except OSError as exc:
+            raise _error(p, "unreadable", f"cannot be read ({exc.strerror or exc})",
+                         "check its permissions", exc) from exc
     if len(data) > max_bytes:
         raise _error(p, "too_large", f"is over the {max_bytes:,}-byte limit", "split it or raise max_bytes")
     if not data:
         raise _error(p, "empty", "is empty", "give a file with article text")
 
     raw, encoding = _decode(data, p)
+    warnings: tuple[str, ...] = ()
+    if encoding == "utf-8-replaced":
+        encoding = "utf-8"
+        bad = raw.count("\ufffd") - data.count("\ufffd".encode())
+        warnings = (f"Article {_shown(p)} is not valid UTF-8: {bad} invalid byte sequence(s) replaced by "
+                    "U+FFFD; re-save it as UTF-8",)
+        _log.warning("%s", warnings[0])
     if _looks_binary(raw):
         raise _binary_error(p)
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
@@ -311,7 +393,7 @@ def read_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_B
     published: str | None = None
     suffix = os.path.splitext(p)[1].lower()
     if suffix in _HTML_SUFFIXES:
-        text, title = _html_to_text(raw, p)
+        text, title, published = _html_to_text(raw, p)
     elif suffix in _JSON_SUFFIXES:
         text, title, published = _json_article(raw, p)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -322,7 +404,7 @@ def read_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_B
     if not text.strip():
         raise _error(p, "empty", "has no text (only whitespace or markup)", "give a file with article text")
     return ArticleSource(text=text, path=p, encoding=encoding, sha256=_sha256(text, p), title=title,
-                         published=published)
+                         published=published, warnings=warnings)
 
 
 def article_from_text(text: str, *, path: str | None = None, max_chars: int = DEFAULT_MAX_BYTES

@@ -10,6 +10,20 @@ Faults are drawn with a seeded RNG at ``fault_rate``: 429 with a short Retry-Aft
 connection, an answer slower than the client's timeout, a truncated JSON body, and a completion whose
 content is not JSON. Every request and fault is counted, per kind and per article copy.
 
+Hostile servers (``mode``, every request answered the same way, for the hostile-input suite):
+
+- ``empty``: a completion whose content is ``{}`` (valid for every pass: an article with no meetings);
+- ``drip``: a 200 whose body comes one byte every ``drip_interval`` seconds (a read timeout never trips);
+- ``stall``: headers never come;
+- ``big_error``: a 500 whose body is ``error_bytes`` long, with terminal escape codes and newlines;
+- ``echo_headers``: a 502 page that echoes the request's headers (an ``Authorization: Bearer`` among them);
+- ``redirect``: a 302 to ``/moved/v1`` (a GET there answers 200 JSON that is not a completion);
+- ``llama_cpp``: llama.cpp's server: a ``json_schema`` response format gets a 500 naming the response format,
+  the ``json_object`` + ``schema`` form gets the ``empty`` answer (or the recorded one);
+- ``garbage_schema``: a completion whose content is JSON of the wrong shape (a many-line validation error).
+
+Every request's headers and response format are kept (``seen``) for assertions.
+
 The server listens on 127.0.0.1 on an ephemeral port, in daemon threads, and stops itself after
 ``max_seconds`` or answers 503 after ``max_requests``: a test that hangs cannot keep it alive.
 """
@@ -36,6 +50,10 @@ CASSETTE_DIR = Path(os.environ.get("FAULT_SERVER_CASSETTES")
                     or Path(__file__).resolve().parents[1] / "cassettes" / "examples")
 EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "examples" / "articles"
 FAULT_KINDS = ("429", "500", "503", "drop", "slow", "truncated", "non_json")
+MODES = ("empty", "drip", "stall", "big_error", "echo_headers", "redirect", "llama_cpp", "garbage_schema")
+# What llama_cpp.server 0.3.x answers (HTTP 500) when the response format is OpenAI's json_schema.
+LLAMA_CPP_REFUSAL = ("1 validation error for CreateChatCompletionRequest\nresponse_format.type\n  Input should be "
+                     "'text' or 'json_object' [type=literal_error, input_value='json_schema', input_type=str]")
 COPY_MARKER = re.compile(r"^\[copy ([^\]\n]*)\][ \t]*$", re.MULTILINE)
 NON_JSON = "I'm sorry, but I can't help with extracting meetings from this article."
 
@@ -97,7 +115,14 @@ class FaultServer:
     def __init__(self, cassettes: Iterable[Path] | None = None, *, fault_rate: float = 0.0,
                  faults: Iterable[str] = FAULT_KINDS, seed: int = 0, latency: float = 0.0,
                  retry_after: float = 0.01, slow_seconds: float = 2.0, max_requests: int = 5000,
-                 max_seconds: float = 300.0):
+                 max_seconds: float = 300.0, mode: str | None = None, drip_interval: float = 0.5,
+                 error_bytes: int = 10_000_000):
+        if mode is not None and mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}")
+        self.mode = mode
+        self.drip_interval = drip_interval
+        self.error_bytes = error_bytes
+        self.seen: list[dict[str, Any]] = []  # per request: headers and response format
         self.exact, self.loose = load_answers(sorted(CASSETTE_DIR.glob("*.yaml")) if cassettes is None
                                               else cassettes)
         self.fault_rate = fault_rate
@@ -202,11 +227,23 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self) -> None:
+        if self.path.startswith("/moved/"):
+            self._send(200, json.dumps({"moved": True}))
+            return
         self._send(200, json.dumps({"object": "list", "data": [{"id": "fault-server", "object": "model"}]}))
 
     def do_POST(self) -> None:
         owner: FaultServer = self.server.owner  # type: ignore[attr-defined]
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+        with owner._lock:
+            owner.seen.append({"headers": dict(self.headers.items()), "response_format": body.get("response_format"),
+                               "path": self.path})
+        if owner.mode is not None:
+            try:
+                self._hostile(owner, body)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up: what these modes are for
+                self.close_connection = True
+            return
         fault, answer = owner.decide(body)
         if owner.latency and owner._stopping.wait(owner.latency):
             return
@@ -214,6 +251,45 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(owner, fault, answer)
         except (BrokenPipeError, ConnectionResetError):  # the client gave up first (a slow answer)
             self.close_connection = True
+
+    def _hostile(self, owner: FaultServer, body: dict[str, Any]) -> None:
+        mode = owner.mode
+        with owner._lock:
+            owner.requests += 1
+        if mode == "empty":
+            self._send(200, completion("{}"))
+        elif mode == "drip":
+            data = completion("{}").encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            for byte in data:  # bounded: the body's length, and the server's own stop
+                if owner._stopping.wait(owner.drip_interval):
+                    break
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+            self.close_connection = True
+        elif mode == "stall":
+            owner._stopping.wait(owner.max_seconds)
+            self.close_connection = True
+        elif mode == "big_error":
+            filler = ("\x1b[31mSERVER\x07 PANIC\r\n<html>" * (owner.error_bytes // 30 + 1))[:owner.error_bytes]
+            self._send(500, json.dumps({"error": {"message": filler, "type": "server_error"}}))
+        elif mode == "echo_headers":
+            echoed = "\n".join(f"{name}: {value}" for name, value in self.headers.items())
+            self._send(502, f"<html><h1>502 Bad Gateway</h1><pre>upstream request was:\n{echoed}</pre></html>")
+        elif mode == "redirect":
+            self._send(302, "", {"Location": f"http://127.0.0.1:{self.server.server_address[1]}/moved/v1"})
+        elif mode == "llama_cpp":
+            response_format = body.get("response_format") or {}
+            if response_format.get("type") == "json_schema":
+                self._send(500, json.dumps({"error": {"message": LLAMA_CPP_REFUSAL, "type": "internal_server_error"}}))
+            else:
+                self._send(200, owner.loose.get(match_key(body, exact=False)) or completion("{}"))
+        elif mode == "garbage_schema":
+            self._send(200, completion(json.dumps({"meetings": "not a list", "sentences": 7, "people": {"x": 1},
+                                                   "events": "none", "agreements": 3, "threats": None})))
 
     def _answer(self, owner: FaultServer, fault: str | None, answer: str | None) -> None:
         error = {"error": {"message": f"injected fault {fault}", "type": "server_error"}}

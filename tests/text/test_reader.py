@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +69,7 @@ def test_unreadable_via_permission_error(tmp_path: Path, monkeypatch: pytest.Mon
     def denied(*args: Any, **kwargs: Any) -> Any:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(reader, "open", denied, raising=False)
+    monkeypatch.setattr(reader, "_open_descriptor", denied)
     assert reason_of(path) == "unreadable"
 
 
@@ -87,7 +89,7 @@ def test_too_large_is_checked_before_reading(tmp_path: Path, monkeypatch: pytest
     def must_not_open(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("opened a file that stat already showed to be too large")
 
-    monkeypatch.setattr(reader, "open", must_not_open, raising=False)
+    monkeypatch.setattr(reader, "_open_descriptor", must_not_open)
     assert reason_of(path, max_bytes=100) == "too_large"
 
 
@@ -359,3 +361,54 @@ def test_article_from_text_on_any_text_raises_only_library_errors(text: str, max
         assert isinstance(exc, (EmptyInputError, InputTooLargeError, InputFileError))
         return
     assert source.text == text
+
+
+# --- hostile inputs (issue 14) -----------------------------------------------------------------------------
+
+
+def test_a_fifo_is_refused_at_once_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "article.txt"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    assert reason_of(fifo) == "not_regular"
+    assert time.monotonic() - started < 5
+
+
+def test_a_device_is_refused_without_reading_it() -> None:
+    assert reason_of("/dev/zero") == "not_regular"
+
+
+def test_open_regular_names_what_it_opens(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match=r"^Records file .* does not exist"):
+        reader.open_regular(tmp_path / "none.jsonl", max_bytes=10, what="Records file")
+
+
+def test_invalid_utf8_in_utf8_text_is_replaced_and_warned_not_read_as_mojibake(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    data = "Лавров встретился с Ваном И в Пекине.".encode() + b"\xff\xfe broken \xc3"
+    with caplog.at_level("WARNING", logger="diplo_extract.text.reader"):
+        source = read_article(write(tmp_path, "ru.txt", data))
+    assert source.text.startswith("Лавров встретился") and source.encoding == "utf-8"
+    assert source.text.count("\ufffd") == 3
+    assert len(source.warnings) == 1 and "3 invalid byte sequence(s)" in source.warnings[0]
+    assert any("not valid UTF-8" in r.getMessage() for r in caplog.records)
+
+
+def test_real_legacy_text_is_still_guessed_without_a_warning(tmp_path: Path) -> None:
+    source = read_article(write(tmp_path, "ru.txt", RU.encode("cp1251")))
+    assert source.text == RU and source.warnings == ()
+
+
+def test_html_meta_publication_date_and_title(tmp_path: Path) -> None:
+    page = (b'<html><head><title>Ministers meet</title><meta property="article:published_time" '
+            b'content="2024-03-01T10:00:00Z"></head><body><p>Minister A met Minister B.</p></body></html>')
+    source = read_article(write(tmp_path, "a.html", page))
+    assert source.title == "Ministers meet"
+    assert source.published == "2024-03-01T10:00:00Z" and source.published_date == dt.date(2024, 3, 1)
+
+
+@pytest.mark.parametrize(("published", "date"), [
+    ("2024-03-01", dt.date(2024, 3, 1)), ("2024-02-30", None), ("1 March 2024", None), (None, None)])
+def test_published_date_reads_iso_dates_only(published: str | None, date: dt.date | None) -> None:
+    source = ArticleSource(text="x", path=None, encoding="utf-8", sha256="0" * 64, published=published)
+    assert source.published_date == date
