@@ -91,7 +91,8 @@ class Extractor:
         extracted_at = dt.datetime.now(dt.UTC)
         text = source.text
         meter = UsageMeter(token_budget=self.options.token_budget)
-        dates = find_article_dates(text, published_hint=self.options.published)
+        # The file's own metadata (JSON "published", HTML <meta>) when the caller gave no date.
+        dates = find_article_dates(text, published_hint=self.options.published or source.published_date)
         chunks = split_into_chunks(text, max_tokens=self.options.chunk_tokens,
                                    count_tokens=self.backend.count_tokens)
 
@@ -141,7 +142,7 @@ class Extractor:
             chunks=len(chunks),
         )
         article = ArticleMeta(
-            title=_title_of(text),
+            title=source.title or _title_of(text),
             published=dates.published,
             source_path=source.path,
             content_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
