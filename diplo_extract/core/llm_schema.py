@@ -1,10 +1,11 @@
 """What the model fills: small, bounded shapes designed for a 1.5B model under a JSON grammar.
 
 Every list has ``max_length`` and every string a ``max_length``, because the grammar built from this schema
-is what stops a small model from repeating list items until the token cap. Quotes stand in for offsets (the
-library locates them), country names stand in for ISO codes (the library normalises them), and dates are
-copied as written (the library resolves them). Empty strings mean "not stated": they are cheaper for a small
-model to produce reliably than nullable unions. Field order is generation order: the quote comes first so
+is what stops a small model from repeating list items until the token cap. The article is shown as numbered
+sentences, and evidence is a sentence number: a few tokens instead of a copied quote, and exact offsets by
+construction. Country names stand in for ISO codes (the library normalises them), and dates are copied as
+written (the library resolves them). Empty strings mean "not stated": they are cheaper for a small model to
+produce reliably than nullable unions. Field order is generation order: the sentence number comes first so
 the model anchors on the article's words before it fills the rest.
 """
 
@@ -15,19 +16,17 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from diplo_extract.core.schema import AgreementStatus, CooperationArea, MeetingKind, ThreatCategory
+from diplo_extract.core.schema import AgreementStatus, MeetingKind, ThreatCategory
 
 ShortText = Annotated[str, StringConstraints(max_length=80)]
 NameText = Annotated[str, StringConstraints(max_length=80)]
 QuoteText = Annotated[str, StringConstraints(max_length=160)]
-SentenceText = Annotated[str, StringConstraints(max_length=320)]
 DateText = Annotated[str, StringConstraints(max_length=40)]
 
-MAX_MEETINGS = 6
-MAX_PARTICIPANTS = 8
-MAX_AGREEMENTS = 4
+MAX_EVENTS = 16  # one article reported 16 bilaterals on a convention's sidelines
+MAX_PARTICIPANTS = 16  # delegation lists run to 10-30 names; past 16 the grammar stops a runaway list
+MAX_AGREEMENTS = 6
 MAX_THREATS = 8
-MAX_AREAS = 6
 
 
 class LLMMeetingStatus(StrEnum):
@@ -57,21 +56,41 @@ class LLMParticipant(_LLMModel):
     country: ShortText = Field(default="", description="Country the person represents, as a country name.")
 
 
-class LLMMeeting(_LLMModel):
-    """One interaction the article reports."""
+class LLMEvent(_LLMModel):
+    """One interaction the article reports, by the number of the sentence that reports it."""
 
-    quote: SentenceText = Field(description="The sentence of the article that reports this interaction, copied.")
+    sentence: int = Field(description="Number of the sentence that reports it.")
     kind: MeetingKind
     status: LLMMeetingStatus
     date_text: DateText = Field(default="", description="When, copied as written ('on Monday'), or empty.")
     city: ShortText = Field(default="", description="City where it took place, if stated.")
+
+
+class LLMEventList(_LLMModel):
+    """Pass 1: the interactions an article reports."""
+
+    events: list[LLMEvent] = Field(default_factory=list, max_length=MAX_EVENTS)
+
+
+class LLMPeople(_LLMModel):
+    """Pass 2, once per reporting sentence: who took part."""
+
     participants: list[LLMParticipant] = Field(default_factory=list, max_length=MAX_PARTICIPANTS)
 
 
-class LLMMeetingList(_LLMModel):
-    """Pass 1: the interactions an article reports."""
+class LLMMeeting(_LLMModel):
+    """A reported interaction with its people: what passes 1 and 2 say together, before assembly.
 
-    meetings: list[LLMMeeting] = Field(default_factory=list, max_length=MAX_MEETINGS)
+    Not asked of the model as such: code builds it from an event and its sentence's participants.
+    """
+
+    quote: str = Field(description="The sentence of the article that reports this interaction.")
+    kind: MeetingKind
+    status: LLMMeetingStatus
+    date_text: DateText = ""
+    city: ShortText = ""
+    participants: list[LLMParticipant] = Field(default_factory=list)
+    sentence: int = 0
 
 
 class LLMThreat(_LLMModel):
@@ -89,21 +108,21 @@ class LLMAgreement(_LLMModel):
     status: AgreementStatus
 
 
-class LLMCooperation(_LLMModel):
-    """A field of cooperation discussed, with the words that name it."""
+class LLMAgreementRef(_LLMModel):
+    """An agreement, commitment or proposal, by the sentence that states it."""
 
-    quote: QuoteText = Field(description="Words of the article naming the field of cooperation, copied.")
-    area: CooperationArea
+    sentence: int = Field(description="Number of the sentence that states it.")
+    summary: ShortText = Field(description="What was agreed or proposed, in a few words.")
+    status: AgreementStatus
+
+
+class LLMAgreementList(_LLMModel):
+    """Pass 3: the agreements, commitments and proposals an article states."""
+
+    agreements: list[LLMAgreementRef] = Field(default_factory=list, max_length=MAX_AGREEMENTS)
 
 
 class LLMThreatList(_LLMModel):
-    """Pass 2: the threats an article names, each with its words."""
+    """Optional pass: the threats an article names, each with its words."""
 
     threats: list[LLMThreat] = Field(default_factory=list, max_length=MAX_THREATS)
-
-
-class LLMCommitments(_LLMModel):
-    """Pass 3: the fields of cooperation and the agreements an article states."""
-
-    cooperation: list[LLMCooperation] = Field(default_factory=list, max_length=MAX_AREAS)
-    agreements: list[LLMAgreement] = Field(default_factory=list, max_length=MAX_AGREEMENTS)

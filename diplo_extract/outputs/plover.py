@@ -30,7 +30,7 @@ from diplo_extract.core.schema import (
 )
 from diplo_extract.outputs.records import article_id_of, load_article_text
 from diplo_extract.text.countries import is_intergovernmental
-from diplo_extract.text.grounding import sentence_around
+from diplo_extract.text.sentences import sentence_around
 
 __all__ = ["CSV_COLUMNS", "THREAT_CONTEXTS", "Event", "events_csv", "events_jsonl",
            "record_events"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from diplo_extract.core.llm_schema import LLMAgreement, LLMCooperation, LLMMeeting, LLMMeetingStatus, LLMThreat
+from diplo_extract.core.llm_schema import LLMAgreement, LLMMeeting, LLMMeetingStatus, LLMThreat
 from diplo_extract.core.schema import (
     Agreement,
     ExtractionWarning,
@@ -140,17 +140,9 @@ class Assembler:
                 Threat(category=hit.category, description=words, detected_by="lexicon", evidence=evidence), owners)
         return list(found.values())
 
-    def cooperation(self, raw_areas: list[LLMCooperation], locator: MeetingLocator) -> list[tuple[str, set[int]]]:
-        """Cooperation areas from the model (when its words are in the article) and the lexicon, by meeting."""
-        result: list[tuple[str, set[int]]] = []
-        for raw in raw_areas:
-            span = locate(raw.quote, self.text) if raw.quote.strip() else None
-            if span is None or not span.grounded:
-                continue  # an area whose words are not in the article was copied from the vocabulary
-            result.append((raw.area.value, locator.owners_of(raw.quote, self.text, span.start)))
-        result.extend((hit.category.value, locator.owners_at(hit.start))
-                      for hit in find_cooperation_areas(self.text))
-        return result
+    def cooperation(self, locator: MeetingLocator) -> list[tuple[str, set[int]]]:
+        """Cooperation areas the lexicon finds, each with the meetings it concerns."""
+        return [(hit.category.value, locator.owners_at(hit.start)) for hit in find_cooperation_areas(self.text)]
 
     def agreements(self, raw_agreements: list[LLMAgreement],
                    locator: MeetingLocator) -> list[tuple[LLMAgreement, Span | None, set[int]]]:

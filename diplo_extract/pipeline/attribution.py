@@ -61,12 +61,20 @@ class MeetingLocator:
         at = bisect.bisect_right(self._positions, position) - 1
         return set(range(self.count)) if at < 0 else {self._owners[at]}
 
+    def owners_within(self, start: int, end: int) -> set[int]:
+        """Meetings a passage ``[start, end)`` is about: those it names, else the one named last before it."""
+        first = bisect.bisect_left(self._positions, start)
+        last = bisect.bisect_left(self._positions, end)
+        named = set(self._owners[first:last])
+        return named or self.owners_at(start)
+
     def owners_of(self, quote: str, text: str, fallback: int | None) -> set[int]:
         """Meetings concerned by every occurrence of ``quote`` (case-insensitive) in the text.
 
         The same words often recur for several meetings ("terrorism and extremism" in each of two calls),
-        so every occurrence counts; ``fallback`` is the located position when the quote is not verbatim, and
-        a quote found nowhere concerns every meeting.
+        so every occurrence counts; a whole sentence that names a meeting's people is about that meeting.
+        ``fallback`` is the located position when the quote is not verbatim, and a quote found nowhere
+        concerns every meeting.
         """
         if self.count <= 1:
             return set(range(self.count))
@@ -74,7 +82,7 @@ class MeetingLocator:
         needle = quote.strip()
         if needle:
             for match in re.finditer(re.escape(needle), text, flags=re.IGNORECASE):
-                owners |= self.owners_at(match.start())
+                owners |= self.owners_within(match.start(), match.end())
         if not owners:
             # Words that cannot be placed (an ungrounded quote) concern the article as a whole.
             owners = self.owners_at(fallback) if fallback is not None else set(range(self.count))

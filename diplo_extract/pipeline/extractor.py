@@ -1,13 +1,12 @@
 """The extraction pipeline for one article.
 
-read -> article dates -> chunks -> per chunk: pass 1 (meetings), pass 2 (cooperation and agreements), and the
-optional threat pass -> clean and merge meetings -> threats and areas from the lexicon -> attribute them and the
-agreements to meetings by position -> assemble (grounding, normalisation, dates) -> ArticleExtraction.
+read -> article dates -> sentences -> chunks -> per chunk (:mod:`diplo_extract.pipeline.reading`): which
+sentences report interactions, who took part in each, the agreements, the optional threat pass -> split
+and merge meetings -> threats and areas from the lexicon -> attribute them and the agreements to meetings by
+position -> assemble (grounding, normalisation, dates) -> ArticleExtraction.
 
-Small passes instead of one large one: a 1.5B model fills a short, flat shape far more reliably than a deep
-one (asked for threats inside a larger object it answers an empty list). Each pass's instructions are the
-same for every article, so the embedded backend restores that prefix's KV cache and evaluates only the
-article's tokens.
+Small questions instead of one large one: a 1.5B model fills a short, flat shape far more reliably than a
+deep one, and with the article in the shared prefix each further question costs only its own tokens.
 """
 
 from __future__ import annotations
@@ -15,16 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from dataclasses import dataclass, field
 
 from diplo_extract.backends.base import Backend, UsageMeter
-from diplo_extract.core.llm_schema import (
-    LLMAgreement,
-    LLMCooperation,
-    LLMMeeting,
-    LLMMeetingStatus,
-    LLMThreat,
-)
+from diplo_extract.core.llm_schema import LLMMeetingStatus
 from diplo_extract.core.options import ExtractOptions
 from diplo_extract.core.schema import ArticleExtraction, ArticleMeta, Meeting, Provenance, TokenUsage
 from diplo_extract.core.version import __version__
@@ -32,20 +24,12 @@ from diplo_extract.pipeline.assemble import Assembler
 from diplo_extract.pipeline.attribution import MeetingLocator
 from diplo_extract.pipeline.kinds import kind_from_report, split_bilateral_calls
 from diplo_extract.pipeline.merge import merge_meetings
-from diplo_extract.pipeline.passes import COMMITMENTS, MEETINGS, PASSES, THREATS, AnswerT, Pass
-from diplo_extract.pipeline.people import clean_participant
-from diplo_extract.pipeline.prompts import load_prompt, prompt_version
-from diplo_extract.text.chunking import Chunk, split_into_chunks
+from diplo_extract.pipeline.prompts import prompt_version
+from diplo_extract.pipeline.reading import ChunkAnswers, ChunkReader
+from diplo_extract.text.chunking import split_into_chunks
 from diplo_extract.text.dates import find_article_dates
 from diplo_extract.text.reader import ArticleSource
-
-
-@dataclass
-class _ChunkAnswers:
-    meetings: list[LLMMeeting] = field(default_factory=list)
-    threats: list[LLMThreat] = field(default_factory=list)
-    cooperation: list[LLMCooperation] = field(default_factory=list)
-    agreements: list[LLMAgreement] = field(default_factory=list)
+from diplo_extract.text.sentences import split_sentences
 
 
 class Extractor:
@@ -54,32 +38,8 @@ class Extractor:
     def __init__(self, backend: Backend, options: ExtractOptions | None = None):
         self.backend = backend
         self.options = options or ExtractOptions()
-        self._prompts = {question.name: load_prompt(question.name) for question in PASSES}
-
-    def _ask(self, question: Pass[AnswerT], article: str, article_tokens: int, meter: UsageMeter) -> AnswerT:
-        # Instructions first: the 1.5B model follows a task stated before the article far better than one
-        # stated after it, and the instruction prefix of each pass is then the same for every article.
-        prompt = self._prompts[question.name]
-        messages = [
-            {"role": "system", "content": prompt.system.strip()},
-            {"role": "user", "content": prompt.render_user(article=article)},
-        ]
-        return self.backend.generate(messages, question.response_model,
-                                     max_tokens=question.max_tokens(article_tokens), meter=meter)
-
-    def _read_chunk(self, chunk: Chunk, meter: UsageMeter) -> _ChunkAnswers:
-        article = chunk.text.strip()
-        tokens = self.backend.count_tokens(article)
-        answers = _ChunkAnswers()
-        answers.meetings = self._ask(MEETINGS, article, tokens, meter).meetings
-        if not self.options.details_pass or not any(m.participants for m in answers.meetings):
-            return answers
-        if self.options.threat_pass:
-            answers.threats = self._ask(THREATS, article, tokens, meter).threats
-        commitments = self._ask(COMMITMENTS, article, tokens, meter)
-        answers.cooperation = commitments.cooperation
-        answers.agreements = commitments.agreements
-        return answers
+        self._reader = ChunkReader(backend, threat_pass=self.options.threat_pass,
+                                   details_pass=self.options.details_pass)
 
     def extract(self, source: ArticleSource) -> ArticleExtraction:
         """Extract every meeting the article reports.
@@ -96,22 +56,22 @@ class Extractor:
         chunks = split_into_chunks(text, max_tokens=self.options.chunk_tokens,
                                    count_tokens=self.backend.count_tokens)
 
-        answers = _ChunkAnswers()
+        sentences = split_sentences(text)
+        answers = ChunkAnswers()
         for chunk in chunks:
-            part = self._read_chunk(chunk, meter)
+            end = chunk.start + len(chunk.text)
+            inside = [s for s in sentences if chunk.start <= s.start and s.end <= end]
+            part = self._reader.read(text, chunk, inside, meter)
             answers.meetings.extend(part.meetings)
             answers.threats.extend(part.threats)
-            answers.cooperation.extend(part.cooperation)
             answers.agreements.extend(part.agreements)
         assembler = Assembler(text=text, anchor=dates.anchor, drop_ungrounded=self.options.drop_ungrounded)
-        cleaned = [m.model_copy(update={"participants": [clean_participant(p) for p in m.participants]})
-                   for m in answers.meetings]
-        real = [assembler.without_invented_people(m, f"reported[{i}]") for i, m in enumerate(cleaned)]
+        real = [assembler.without_invented_people(m, f"reported[{i}]") for i, m in enumerate(answers.meetings)]
         calls = [part for meeting in real for part in split_bilateral_calls(kind_from_report(meeting))]
         reported = [m for m in merge_meetings(calls) if m.status is not LLMMeetingStatus.BACKGROUND]
         locator = MeetingLocator(text, reported)
         threats = assembler.threats(answers.threats, locator)
-        areas = assembler.cooperation(answers.cooperation, locator)
+        areas = assembler.cooperation(locator)
         agreements = assembler.agreements(answers.agreements, locator)
         meetings: list[Meeting] = []
         previous_date: dt.date | None = None

@@ -8,12 +8,17 @@ people of one are all among the named people of the other. Two phone calls shari
 from __future__ import annotations
 
 from diplo_extract.core.llm_schema import LLMMeeting, LLMParticipant
-from diplo_extract.pipeline.people import same_participant
+from diplo_extract.pipeline.people import participant_country, same_participant
 from diplo_extract.text.names import same_person
 
 
 def _named(meeting: LLMMeeting) -> list[str]:
     return [p.name for p in meeting.participants if p.name.strip()]
+
+
+def _countries(meeting: LLMMeeting) -> set[str]:
+    codes = {participant_country(p.country, p.title, p.organization) for p in meeting.participants}
+    return {code for code in codes if code}
 
 
 def _covered(smaller: list[str], larger: list[str]) -> bool:
@@ -27,8 +32,12 @@ def same_meeting(a: LLMMeeting, b: LLMMeeting) -> bool:
     if a.date_text and b.date_text and a.date_text.strip().casefold() != b.date_text.strip().casefold():
         return False
     names_a, names_b = _named(a), _named(b)
-    if not names_a or not names_b:
+    if not names_a and not names_b:
         return bool(a.quote.strip()) and a.quote.strip() == b.quote.strip()
+    if not names_a or not names_b:
+        # A report that names nobody ("the two ministers met", a headline) is the same interaction as a
+        # report of the same kind whose people represent every country it names.
+        return _countries(a if not names_a else b) <= _countries(b if not names_a else a)
     if len(names_a) <= len(names_b):
         return _covered(names_a, names_b)
     return _covered(names_b, names_a)

@@ -1,7 +1,9 @@
 """The questions asked of each chunk: one table read by the extractor, the prompt version and batch files.
 
-Each pass has its prompt file in ``prompts/``, the bounded shape its answer must fill, and a bound on the
-answer's tokens. A pass's ``placeholder`` is an answer that lets the extractor go on to the next passes; the
+Every question shares one prefix: the instructions that hold for all questions and the article as numbered
+sentences (``prompts/article.toml``); each pass adds only its question (``prompts/<name>.toml``). A backend
+that keeps the prompt's KV cache (llama.cpp does) then reads the article once per chunk, however many
+questions follow. A pass's ``placeholder`` is an answer that lets the extractor go on to the next passes; the
 batch-file writer answers with it while it records the requests a live run would send.
 """
 
@@ -13,14 +15,11 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from diplo_extract.core.llm_schema import LLMCommitments, LLMMeetingList, LLMThreatList
+from diplo_extract.core.llm_schema import LLMAgreementList, LLMEventList, LLMPeople, LLMThreatList
 
 AnswerT = TypeVar("AnswerT", bound=BaseModel)
 
-
-def _meetings_max_tokens(chunk_tokens: int) -> int:
-    # Answers grow with the article (more meetings, more people) but are bounded by the schema's limits.
-    return min(1400, 350 + chunk_tokens // 2)
+ARTICLE_PROMPT = "article"  # the shared prefix: instructions, then the numbered sentences
 
 
 @dataclass(frozen=True)
@@ -33,15 +32,21 @@ class Pass(Generic[AnswerT]):
     placeholder: Mapping[str, Any]
 
 
-MEETINGS: Pass[LLMMeetingList] = Pass(
-    "meetings", LLMMeetingList, _meetings_max_tokens,
-    {"meetings": [{"quote": "-", "kind": "meeting", "status": "held", "date_text": "", "city": "",
-                   "participants": [{"name": "-", "title": "", "organization": "", "country": ""}]}]},
-)
-THREATS: Pass[LLMThreatList] = Pass("threats", LLMThreatList, lambda _tokens: 350, {"threats": []})
-COMMITMENTS: Pass[LLMCommitments] = Pass("commitments", LLMCommitments, lambda _tokens: 700,
-                                         {"cooperation": [], "agreements": []})
+def _events_max_tokens(chunk_tokens: int) -> int:
+    # About 30 tokens an event; longer articles report more of them, the schema caps them at 16.
+    return min(600, 160 + chunk_tokens // 5)
 
-PASSES: tuple[Pass[Any], ...] = (MEETINGS, THREATS, COMMITMENTS)
-PASSES_BY_SCHEMA_TITLE: Mapping[str, Pass[Any]] = {p.response_model.__name__: p for p in PASSES}
+
+_PERSON = {"name": "-", "title": "", "organization": "", "country": ""}
+
+EVENTS: Pass[LLMEventList] = Pass(
+    "events", LLMEventList, _events_max_tokens,
+    {"events": [{"sentence": 1, "kind": "meeting", "status": "held", "date_text": "", "city": ""}]})
+# About 30 tokens a person; the schema caps a list at 16.
+PEOPLE: Pass[LLMPeople] = Pass("people", LLMPeople, lambda _tokens: 520, {"participants": [_PERSON]})
+AGREEMENTS: Pass[LLMAgreementList] = Pass("agreements", LLMAgreementList, lambda _tokens: 320, {"agreements": []})
+THREATS: Pass[LLMThreatList] = Pass("threats", LLMThreatList, lambda _tokens: 350, {"threats": []})
+
+PASSES: tuple[Pass[Any], ...] = (EVENTS, PEOPLE, AGREEMENTS, THREATS)
 PASSES_BY_NAME: Mapping[str, Pass[Any]] = {p.name: p for p in PASSES}
+PASSES_BY_SCHEMA_TITLE: Mapping[str, Pass[Any]] = {p.response_model.__name__: p for p in PASSES}

@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from diplo_extract.errors import PromptError
-from diplo_extract.pipeline.passes import PASSES
+from diplo_extract.pipeline.passes import ARTICLE_PROMPT, PASSES
 
 
 class PromptTemplate(BaseModel):
@@ -88,8 +88,8 @@ def load_prompt(name: str) -> PromptTemplate:
 def prompt_version() -> str:
     """Short hash of every prompt file and the LLM-facing schemas: changes whenever either changes."""
     digest = hashlib.sha256()
-    for question in PASSES:
-        digest.update(load_prompt(question.name).model_dump_json().encode())
+    for name in (ARTICLE_PROMPT, *(question.name for question in PASSES)):
+        digest.update(load_prompt(name).model_dump_json().encode())
     for question in PASSES:
         digest.update(json.dumps(question.response_model.model_json_schema(), sort_keys=True).encode())
     return digest.hexdigest()[:12]

@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 from diplo_extract.core.schema import MatchMethod, Span
 from diplo_extract.text.folding import STROKE_LETTERS, caseless
 
-__all__ = ["MIN_FUZZY_CHARS", "fold", "locate", "locate_all", "sentence_around"]
+__all__ = ["MIN_FUZZY_CHARS", "fold", "locate", "locate_all"]
 
 #: Quotes shorter than this (after stripping) are only grounded by an exact whole-word match: at two
 #: characters almost anything "fuzzily" matches somewhere in a long article.
@@ -54,9 +54,6 @@ _MARK_CATEGORIES = frozenset({"Mn", "Mc", "Me"})
 
 # A '.', '!' or '?' ends a sentence only when followed by whitespace, a closing quote/bracket or the end,
 # so "3.5" or "e.g.x" do not split; CJK full stops and newlines always end one.
-_SENTENCE_END_ASCII = frozenset(".!?")
-_SENTENCE_END_ALWAYS = frozenset("。！？\n")
-_CLOSERS = frozenset("\"')]}’”»")
 
 # Word snapping never walks further than this, so a pathological run of letters cannot blow up a span.
 _MAX_SNAP = 200
@@ -387,45 +384,3 @@ def locate_all(quotes: Sequence[str], text: str, **kw: Any) -> list[Span]:
             search_from = span.start
         spans.append(span)
     return spans
-
-
-def _ends_sentence(text: str, i: int) -> bool:
-    """Whether a sentence ends right after text[i]."""
-    ch = text[i]
-    if ch in _SENTENCE_END_ALWAYS:
-        return True
-    if ch not in _SENTENCE_END_ASCII:
-        return False
-    j = i + 1
-    while j < len(text) and text[j] in _CLOSERS:
-        j += 1
-    return j >= len(text) or text[j].isspace()
-
-
-def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """Offsets ``(s, e)`` of the sentence(s) containing ``text[start:end]``, trimmed of whitespace.
-
-    Sentences end at '.', '!' or '?' followed by whitespace (or a closing quote, or the end of the text),
-    at the CJK marks '。！？' and at newlines. A span crossing a sentence end gets every sentence it touches.
-    Abbreviations such as "Lt. Gen." may end a sentence early; this is for showing evidence, not parsing.
-    """
-    n = len(text)
-    start = min(max(start, 0), n)
-    end = min(max(end, start), n)
-    s = 0
-    for i in range(start - 1, -1, -1):
-        if _ends_sentence(text, i):
-            s = i + 1
-            break
-    e = n
-    for i in range(max(start, end - 1), n):
-        if text[i] == "\n":
-            e = i
-            break
-        if _ends_sentence(text, i):
-            e = i + 1
-            while e < n and text[e] in _CLOSERS:
-                e += 1
-            break
-    return _trim(text, s, e)
-

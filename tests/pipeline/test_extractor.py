@@ -12,12 +12,12 @@ from conftest import DEV_SET
 from support.fake_backend import QueuedBackend
 
 from diplo_extract.core.llm_schema import (
-    LLMAgreement,
-    LLMCommitments,
-    LLMCooperation,
-    LLMMeeting,
-    LLMMeetingList,
+    LLMAgreementList,
+    LLMAgreementRef,
+    LLMEvent,
+    LLMEventList,
     LLMParticipant,
+    LLMPeople,
     LLMThreat,
     LLMThreatList,
 )
@@ -25,6 +25,7 @@ from diplo_extract.core.options import ExtractOptions
 from diplo_extract.pipeline.extractor import Extractor
 from diplo_extract.text.chunking import split_into_chunks
 from diplo_extract.text.reader import article_from_text
+from diplo_extract.text.sentences import split_sentences
 
 ARTICLE = (
     "(Xinhua) 10:37, June 08, 2021\n\n"
@@ -35,20 +36,26 @@ ARTICLE = (
     "When talking with Turgumbayev, Zhao said the two sides should fight terrorism and extremism and agreed to "
     "maintain regular strategic communication.\n"
 )
+REPORTING, AGREEING = 2, 4  # sentence numbers
 
 
 def _person(name: str, country: str, title: str = "") -> LLMParticipant:
     return LLMParticipant(name=name, title=title, organization="", country=country)
 
 
-def _one_call_with_three_people() -> LLMMeetingList:
-    return LLMMeetingList(meetings=[LLMMeeting(
-        quote="Zhao Kezhi on Monday held phone conversations", kind="phone_call", status="held",
-        date_text="on Monday", city="",
-        participants=[_person("Zhao Kezhi", "China"), _person("Sheikh Saif bin Zayed", "UAE"),
-                      _person("Yerlan Turgumbayev", "", "Kazakh minister of internal affairs"),
-                      _person("Ivan Example", "Russia")],
-    )])
+def _two_calls() -> LLMEventList:
+    call = LLMEvent(sentence=REPORTING, kind="phone_call", status="held", date_text="on Monday", city="")
+    return LLMEventList(events=[call, call])
+
+
+def _people() -> LLMPeople:
+    return LLMPeople(participants=[_person("Zhao Kezhi", "China"), _person("Sheikh Saif bin Zayed", "UAE"),
+                                   _person("Yerlan Turgumbayev", "", "Kazakh minister of internal affairs"),
+                                   _person("Ivan Example", "Russia")])
+
+
+def _agreements(*items: LLMAgreementRef) -> LLMAgreementList:
+    return LLMAgreementList(agreements=list(items))
 
 
 def _run(*answers: object) -> tuple[object, QueuedBackend]:
@@ -57,16 +64,23 @@ def _run(*answers: object) -> tuple[object, QueuedBackend]:
     return record, backend
 
 
-def test_two_calls_split_dated_grounded_and_attributed() -> None:
-    threats = LLMThreatList(threats=[LLMThreat(quote="telecom fraud", category="telecom_fraud")])
-    commitments = LLMCommitments(
-        cooperation=[LLMCooperation(quote="law_enforcement", area="law_enforcement")],  # not in the text
-        agreements=[LLMAgreement(quote="agreed to maintain regular strategic communication",
-                                 summary="maintain regular strategic communication", status="agreed")],
-    )
-    record, backend = _run(_one_call_with_three_people(), threats, commitments)
+def test_the_sentences_numbered_as_the_model_sees_them() -> None:
+    sentences = split_sentences(ARTICLE)
+    assert ARTICLE[sentences[REPORTING - 1].start:].startswith("BEIJING, June 7")
+    assert ARTICLE[sentences[AGREEING - 1].start:].startswith("When talking with Turgumbayev")
 
-    assert len(backend.prompts) == 3
+
+def test_two_calls_in_one_sentence_split_dated_grounded_and_attributed() -> None:
+    threats = LLMThreatList(threats=[LLMThreat(quote="telecom fraud", category="telecom_fraud")])
+    agreements = _agreements(
+        LLMAgreementRef(sentence=AGREEING, summary="maintain regular strategic communication", status="agreed"),
+        LLMAgreementRef(sentence=AGREEING, summary="law_enforcement", status="agreed"))  # a vocabulary word
+    record, backend = _run(_two_calls(), _people(), threats, agreements)
+
+    assert len(backend.prompts) == 4  # events, one people question for the sentence, threats, agreements
+    # Every question follows the same prefix: instructions, then the numbered article.
+    prefixes = {m[-1]["content"].split("QUESTION:")[0] for m in backend.prompts}
+    assert len(prefixes) == 1 and f"[{REPORTING}] BEIJING, June 7" in prefixes.pop()
     assert [m.kind.value for m in record.meetings] == ["phone_call", "phone_call"]
     assert [m.date for m in record.meetings] == [dt.date(2021, 6, 7)] * 2
     first, second = record.meetings
@@ -80,51 +94,36 @@ def test_two_calls_split_dated_grounded_and_attributed() -> None:
     assert first.agreements == []
     assert [a.summary for a in second.agreements] == ["maintain regular strategic communication"]
     assert second.agreements[0].parties == ["CN", "KZ"]
-    # The model's "law_enforcement" (a vocabulary word, not in the text) is dropped;
-    # the lexicon finds "fight terrorism".
-    assert first.cooperation_areas == []
     assert second.cooperation_areas == ["counter_terrorism"]
+    assert first.evidence is not None and ARTICLE[first.evidence.start:first.evidence.end].startswith("BEIJING")
     for _, span in record.iter_spans():
-        assert span.grounded and span.start is not None
-        assert ARTICLE[span.start:span.end].casefold() in span.quote.casefold() or span.match.value != "exact"
+        assert span.grounded and span.start is not None and span.match.value == "exact"
+        assert ARTICLE[span.start:span.end] == span.quote.strip()
 
 
 def test_a_person_not_in_the_article_is_dropped_with_a_warning() -> None:
-    record, _ = _run(_one_call_with_three_people(), LLMThreatList(), LLMCommitments())
+    record, _ = _run(_two_calls(), _people(), LLMThreatList(), _agreements())
     names = {p.name for m in record.meetings for p in m.participants}
     assert "Ivan Example" not in names
     assert any(w.code == "participant_not_in_text" and "Ivan Example" in w.message for w in record.warnings)
 
 
-def test_background_events_are_not_meetings_and_no_meeting_skips_later_passes() -> None:
-    background = LLMMeetingList(meetings=[LLMMeeting(
-        quote="phone conversations", kind="phone_call", status="background", date_text="", city="",
-        participants=[])])
+def test_background_events_are_not_asked_about_and_no_meeting_skips_later_passes() -> None:
+    background = LLMEventList(events=[LLMEvent(sentence=REPORTING, kind="phone_call", status="background")])
     record, backend = _run(background)
     assert record.meetings == []
     assert len(backend.prompts) == 1
 
 
-def test_ungrounded_agreement_is_kept_flagged_or_dropped_on_request() -> None:
-    paraphrased = LLMCommitments(agreements=[LLMAgreement(
-        quote="the ministers signed a memorandum on police training", summary="police training memorandum",
-        status="signed")])
-    record, _ = _run(_one_call_with_three_people(), LLMThreatList(), paraphrased)
-    flagged = [a for m in record.meetings for a in m.agreements]
-    assert flagged and flagged[0].evidence is not None and not flagged[0].evidence.grounded
-    assert flagged[0].evidence.start is None
-    assert any(w.code == "ungrounded" for w in record.warnings)
-
-    backend = QueuedBackend(_one_call_with_three_people(), LLMThreatList(), paraphrased)
-    options = ExtractOptions(drop_ungrounded=True, threat_pass=True)
-    strict = Extractor(backend, options).extract(article_from_text(ARTICLE))
-    assert all(not m.agreements for m in strict.meetings)
+def test_a_sentence_number_outside_the_article_is_ignored() -> None:
+    record, backend = _run(LLMEventList(events=[LLMEvent(sentence=99, kind="meeting", status="held")]))
+    assert record.meetings == [] and len(backend.prompts) == 1
 
 
 def test_a_threat_whose_words_are_not_in_the_article_is_dropped() -> None:
     invented = LLMThreatList(threats=[LLMThreat(quote="money_laundering", category="money_laundering"),
                                       LLMThreat(quote="telecom fraud", category="telecom_fraud")])
-    record, _ = _run(_one_call_with_three_people(), invented, LLMCommitments())
+    record, _ = _run(_two_calls(), _people(), invented, _agreements())
     categories = {t.category.value for m in record.meetings for t in m.threats}
     assert "money_laundering" not in categories
     assert "telecom_fraud" in categories
@@ -132,8 +131,8 @@ def test_a_threat_whose_words_are_not_in_the_article_is_dropped() -> None:
 
 
 def test_provenance_counts_calls_and_tokens() -> None:
-    record, _backend = _run(_one_call_with_three_people(), LLMThreatList(), LLMCommitments())
-    assert record.provenance.model_calls == 3
+    record, _backend = _run(_two_calls(), _people(), LLMThreatList(), _agreements())
+    assert record.provenance.model_calls == 4
     assert record.provenance.usage.prompt_tokens > 0
     assert record.provenance.backend == "fake"
     assert len(record.provenance.prompt_version) == 12
@@ -143,23 +142,27 @@ def _long_article() -> str:
     return "\n\n".join(path.read_text(encoding="utf-8").strip() for path in sorted(DEV_SET.glob("*.txt")))
 
 
-def _meeting_of(*names: str, date: str) -> LLMMeeting:
-    return LLMMeeting(quote="held talks", kind="meeting", status="held", date_text=date, city="",
-                      participants=[LLMParticipant(name=n, title="", organization="", country="") for n in names])
-
-
 def test_pipeline_reads_every_chunk_and_merges_across_them() -> None:
     text = _long_article()
     chunks = split_into_chunks(text, max_tokens=1500, count_tokens=lambda t: max(1, len(t) // 4))
     assert len(chunks) >= 4
     # Each chunk reports the Eyvazov-Yerlikaya meeting (the overlap); the fake answers say so every time.
-    answers: list[object] = []
-    for _ in chunks:
-        answers += [LLMMeetingList(meetings=[_meeting_of("Vilayat Eyvazov", "Ali Yerlikaya", date="on September 7")]),
-                    LLMCommitments()]
-    backend = QueuedBackend(*answers)  # type: ignore[arg-type]
+    reporting = next(s.number for s in split_sentences(text) if "Vilayat Eyvazov" in text[s.start:s.end])
+    start = next(s.start for s in split_sentences(text) if s.number == reporting)
+    holding = [start >= c.start and start < c.start + len(c.text) for c in chunks]
+    assert 1 <= sum(holding) <= 2  # in one chunk, or in two when it stands in their shared paragraph
+    backend = QueuedBackend()
+    for holds in holding:
+        # A chunk that does not hold the reporting sentence answers a number outside its own sentences,
+        # which is ignored; each chunk that holds it reports the same meeting, which is merged.
+        backend.enqueue(LLMEventList(events=[LLMEvent(sentence=reporting, kind="meeting", status="held",
+                                                      date_text="on September 7")]))
+        if holds:
+            backend.enqueue(LLMPeople(participants=[_person("Vilayat Eyvazov", "Azerbaijan"),
+                                                    _person("Ali Yerlikaya", "Turkey")]), _agreements())
     record = Extractor(backend, ExtractOptions(chunk_tokens=1500)).extract(article_from_text(text))
     assert record.provenance.chunks == len(chunks)
-    assert len(backend.prompts) == 2 * len(chunks)  # meetings and commitments; no threat pass by default
+    assert not backend.answers  # every queued answer was asked for
+    assert len(backend.prompts) == len(chunks) + 2 * sum(holding)
     assert len(record.meetings) == 1
     assert {p.name for p in record.meetings[0].participants} == {"Vilayat Eyvazov", "Ali Yerlikaya"}

@@ -6,24 +6,27 @@ import pytest
 from pydantic import ValidationError
 
 from diplo_extract.errors import PromptError
-from diplo_extract.pipeline.passes import PASSES
+from diplo_extract.pipeline.passes import ARTICLE_PROMPT, PASSES
 from diplo_extract.pipeline.prompts import PromptTemplate, load_prompt, prompt_version
 
 
 def test_every_shipped_prompt_loads_and_renders() -> None:
-    for name in (question.name for question in PASSES):
-        prompt = load_prompt(name)
-        assert prompt.system.strip()
-        rendered = prompt.render_user(article="ARTICLE-TEXT")
-        assert "ARTICLE-TEXT" in rendered
+    article = load_prompt(ARTICLE_PROMPT)
+    assert "never" in article.system and "instructions" in article.system  # the article is data
+    assert "[1] ARTICLE-TEXT" in article.render_user(sentences="[1] ARTICLE-TEXT")
+    for question in PASSES:
+        prompt = load_prompt(question.name)
+        assert not prompt.system.strip()  # one system message for every question: the shared prefix
+        values = {name: "7" for name in prompt.variables}
+        assert prompt.render_user(**values).startswith("QUESTION:")
 
 
 def test_missing_and_unexpected_variables_fail_loudly() -> None:
-    prompt = load_prompt("meetings")
+    prompt = load_prompt("people")
     with pytest.raises(PromptError, match="missing variables"):
-        prompt.render_user()
+        prompt.render_user(sentence="3")
     with pytest.raises(PromptError, match="unexpected"):
-        prompt.render_user(article="a", extra="b")
+        prompt.render_user(sentence="3", kind="meeting", extra="b")
 
 
 def test_undeclared_template_variables_are_rejected() -> None:

@@ -9,7 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from diplo_extract.core.schema import MatchMethod, Span
-from diplo_extract.text.grounding import fold, locate, locate_all, sentence_around
+from diplo_extract.text.grounding import fold, locate, locate_all
 
 VI = "Bộ trưởng Bộ Công an Lương Tam Quang tiếp Chủ tịch Cơ quan Chống tham nhũng Kazakhstan"
 RU = ("Министр внутренних дел России Владимир Колокольцев провёл переговоры с министром внутренних дел "
@@ -295,40 +295,6 @@ def test_fuzzy_in_50k_article_is_found_fast() -> None:
     missing = locate("The football match in Paris was postponed because of heavy rain and wind", text)
     assert not missing.grounded
     assert time.perf_counter() - started < 2.0
-
-
-# --- sentence_around ---------------------------------------------------------------------------------------
-
-
-def test_sentence_around() -> None:
-    text = "First sentence here. The minister met Lavrov! Was it useful? Yes.\nNew line without stop"
-    start = text.index("Lavrov")
-    s, e = sentence_around(text, start, start + len("Lavrov"))
-    assert text[s:e] == "The minister met Lavrov!"
-    start = text.index("useful")
-    assert text[slice(*sentence_around(text, start, start + 6))] == "Was it useful?"
-    start = text.index("without")
-    assert text[slice(*sentence_around(text, start, start + 7))] == "New line without stop"
-    # A span crossing a sentence end gets both sentences.
-    start = text.index("here")
-    end = text.index("met") + 3
-    assert text[slice(*sentence_around(text, start, end))] == "First sentence here. The minister met Lavrov!"
-
-
-def test_sentence_around_ignores_decimal_points_and_handles_cjk_and_quotes() -> None:
-    text = "Trade grew 3.5 percent this year. Next."
-    start = text.index("percent")
-    assert text[slice(*sentence_around(text, start, start + 7))] == "Trade grew 3.5 percent this year."
-    start = ZH.index("双方")
-    assert ZH[slice(*sentence_around(ZH, start, start + 2))] == "双方同意加强执法安全合作。"
-    text = "He said: “We agree.” Then he left."
-    assert text[slice(*sentence_around(text, 10, 12))] == "He said: “We agree.”"
-
-
-def test_sentence_around_clamps_offsets() -> None:
-    text = "One. Two."
-    assert sentence_around(text, -5, 100) == (0, len(text))
-    assert sentence_around("", 0, 0) == (0, 0)
 
 
 # --- fold --------------------------------------------------------------------------------------------------
