@@ -1,16 +1,18 @@
-"""Answer a batch request file with the real model, as a provider would, and ingest the answers.
+"""Answer batch request files with the real model, round after round, as a provider would; ingest the answers.
 
-Writes the request file for ``--articles`` (llama.cpp flavor, the embedded model's sampling), sends every
-body unchanged to ``python -m llama_cpp.server`` on loopback (started here with the verified embedded model
-unless ``--server`` names a running one), writes the provider-format output file, then ingests it:
+Each round writes the request file for ``--articles`` (llama.cpp flavor, the embedded model's sampling) given
+the answers so far, sends every body unchanged to ``python -m llama_cpp.server`` on loopback (started here
+with the verified embedded model unless ``--server`` names a running one) and appends the provider-format
+lines to one output file; when a round writes no request, the answers are ingested:
 
     {"id": "batch_req_N", "custom_id": ..., "response": {"status_code": 200, "request_id": ..., "body": {...}},
      "error": null}
 
     python bench/record_batch_results.py [--articles examples/articles] [--out bench/results/batch_files]
 
-The output folder gets requests.jsonl, results.jsonl, records.jsonl and summary.json. Re-running resumes:
-custom_ids already answered in results.jsonl are not sent again. On 2 CPU cores expect about 20 s a request.
+The output folder gets requests_1.jsonl, requests_2.jsonl... (round 1: events; 2: people; 3: agreements),
+results.jsonl (every round), records.jsonl and summary.json. Re-running resumes: emit writes only what
+results.jsonl has not answered. On 2 CPU cores expect about 20 s a request.
 """
 
 from __future__ import annotations
@@ -79,38 +81,46 @@ def main() -> None:
     parser.add_argument("--articles", nargs="+", default=[str(ROOT / "examples" / "articles")])
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "batch_files")
     parser.add_argument("--server", help="root URL of a running llama_cpp.server (default: start one)")
+    parser.add_argument("--max-rounds", type=int, default=8, help="stop even if requests keep failing")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    requests, results = args.out / "requests.jsonl", args.out / "results.jsonl"
-    emitted = emit_requests(args.articles, requests, model=ALIAS, server_flavor="llama_cpp",
-                            extra_body=dict(LLAMA_CPP_EXTRAS))
-    print(f"emitted {emitted.requests} requests for {emitted.articles} articles")
-    lines = [json.loads(raw) for raw in requests.read_text(encoding="utf-8").splitlines()]
-    done = set()
-    if results.exists():
-        done = {json.loads(raw)["custom_id"] for raw in results.read_text(encoding="utf-8").splitlines()
-                if raw.strip() and not json.loads(raw).get("error")}
+    results = args.out / "results.jsonl"
+    settings: dict[str, Any] = {"model": ALIAS, "server_flavor": "llama_cpp", "extra_body": dict(LLAMA_CPP_EXTRAS)}
     server = None if args.server else start_server(PORT)
     root = (args.server or f"http://127.0.0.1:{PORT}").rstrip("/")
     started = time.perf_counter()
+    rounds: list[dict[str, Any]] = []
+    sent = 0
     try:
-        with results.open("a", encoding="utf-8") as out:
-            for number, line in enumerate(lines):
-                if line["custom_id"] in done:
-                    continue
-                began = time.perf_counter()
-                out.write(json.dumps(answer(line, root, number)) + "\n")
-                out.flush()
-                print(f"{number + 1}/{len(lines)} {line['custom_id'][:12]}...{line['custom_id'][64:]} "
-                      f"{time.perf_counter() - began:.1f} s", flush=True)
+        for round_number in range(1, args.max_rounds + 1):
+            requests = args.out / f"requests_{round_number}.jsonl"
+            emitted = emit_requests(args.articles, requests, results=[results] if results.exists() else [],
+                                    **settings)
+            rounds.append({"round": round_number, "requests": emitted.requests, "articles": len(emitted.pending),
+                           "complete": len(emitted.complete), "retried": emitted.retried})
+            print(f"round {round_number}: {emitted.requests} requests for {len(emitted.pending)} articles "
+                  f"({len(emitted.complete)} complete)", flush=True)
+            if emitted.done:
+                break
+            lines = [json.loads(raw) for raw in requests.read_text(encoding="utf-8").splitlines()]
+            with results.open("a", encoding="utf-8") as out:
+                for number, line in enumerate(lines):
+                    began = time.perf_counter()
+                    out.write(json.dumps(answer(line, root, sent)) + "\n")
+                    out.flush()
+                    sent += 1
+                    print(f"  {number + 1}/{len(lines)} {line['custom_id'][:12]}...{line['custom_id'][64:]} "
+                          f"{time.perf_counter() - began:.1f} s", flush=True)
     finally:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
-    report = ingest_results(results, args.articles, args.out / "records.jsonl", model=ALIAS)
-    summary = {"articles": emitted.articles, "requests": emitted.requests, "seconds": round(time.perf_counter()
-               - started, 1), "records": report.ok, "rerun_live": report.rerun_paths,
-               "failed": [e.model_dump() for e in report.failed], "unused_answers": report.unused}
+    report = ingest_results(results, args.articles, args.out / "records.jsonl", model=ALIAS,
+                            server_flavor=settings["server_flavor"], extra_body=settings["extra_body"])
+    summary = {"rounds": rounds, "requests": sum(r["requests"] for r in rounds), "sent": sent,
+               "seconds": round(time.perf_counter() - started, 1), "records": report.ok,
+               "rerun_live": report.rerun_paths, "failed": [e.model_dump() for e in report.failed],
+               "unused_answers": report.unused}
     (args.out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(summary, indent=2))
 
