@@ -23,9 +23,9 @@ NameText = Annotated[str, StringConstraints(max_length=80)]
 QuoteText = Annotated[str, StringConstraints(max_length=160)]
 DateText = Annotated[str, StringConstraints(max_length=40)]
 
-MAX_EVENTS = 16  # one article reported 16 bilaterals on a convention's sidelines
-MAX_PARTICIPANTS = 16  # delegation lists run to 10-30 names; past 16 the grammar stops a runaway list
-MAX_AGREEMENTS = 6
+MAX_EVENTS = 12  # per chunk; one article reported 16 bilaterals on a convention's sidelines
+MAX_PARTICIPANTS = 12  # delegation lists run to 10-30 names; the grammar stops a runaway list here
+MAX_AGREEMENTS = 4
 MAX_THREATS = 8
 
 
@@ -57,13 +57,14 @@ class LLMParticipant(_LLMModel):
 
 
 class LLMEvent(_LLMModel):
-    """One interaction the article reports, by the number of the sentence that reports it."""
+    """One interaction the article reports, by the number of the sentence that reports it, with its people."""
 
     sentence: int = Field(description="Number of the sentence that reports it.")
     kind: MeetingKind
     status: LLMMeetingStatus
     date_text: DateText = Field(default="", description="When, copied as written ('on Monday'), or empty.")
     city: ShortText = Field(default="", description="City where it took place, if stated.")
+    participants: list[LLMParticipant] = Field(default_factory=list, max_length=MAX_PARTICIPANTS)
 
 
 class LLMEventList(_LLMModel):
@@ -72,9 +73,13 @@ class LLMEventList(_LLMModel):
     events: list[LLMEvent] = Field(default_factory=list, max_length=MAX_EVENTS)
 
 
-class LLMPeople(_LLMModel):
-    """Pass 2, once per reporting sentence: who took part."""
+class LLMSentenceReport(_LLMModel):
+    """Pass 2, for a sentence that seems to report an interaction pass 1 missed: what it reports."""
 
+    reports_interaction: bool = Field(description="Whether the sentence reports an interaction between officials.")
+    kind: MeetingKind
+    status: LLMMeetingStatus
+    date_text: DateText = Field(default="", description="When, copied as written ('on Monday'), or empty.")
     participants: list[LLMParticipant] = Field(default_factory=list, max_length=MAX_PARTICIPANTS)
 
 

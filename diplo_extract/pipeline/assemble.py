@@ -31,6 +31,7 @@ from diplo_extract.text.grounding import locate
 from diplo_extract.text.lexicon import find_cooperation_areas, find_threats
 from diplo_extract.text.names import name_key
 
+_HOME_COUNTRY = {"zh": "CN", "vi": "VN", "kk": "KZ"}
 _STATUS = {
     LLMMeetingStatus.HELD: MeetingStatus.HELD,
     LLMMeetingStatus.PLANNED: MeetingStatus.PLANNED,
@@ -45,6 +46,7 @@ class Assembler:
     text: str
     anchor: dt.date | None
     drop_ungrounded: bool = False
+    language: str | None = None  # ISO 639-1 of the article, for the lexicons and the home country
     warnings: list[ExtractionWarning] = field(default_factory=list)
     _name_spans: dict[str, Span] = field(default_factory=dict, repr=False)
 
@@ -64,6 +66,14 @@ class Assembler:
 
     def _keep(self, span: Span | None) -> bool:
         return not (self.drop_ungrounded and span is not None and not span.grounded)
+
+    def _home_country(self, country: str, title: str | None, organization: str | None) -> str | None:
+        # Chinese, Vietnamese and Kazakh sources name their own national bodies without the country (公安部,
+        # Bộ Công an, Ішкі істер министрлігі); a participant with a title or body and no country there is the
+        # publisher's. Russian-language sources are published in several countries, so they get no default.
+        if country.strip() or not (title or organization):
+            return None
+        return _HOME_COUNTRY.get(self.language or "")
 
     def name_span(self, name: str) -> Span:
         """Where a person's name stands in the article (located once per name, however often it is asked)."""
@@ -104,7 +114,8 @@ class Assembler:
                 name_key=name_key(name) if name else None,
                 title=title,
                 organization=organization,
-                country=participant_country(raw.country, title, organization),
+                country=(participant_country(raw.country, title, organization)
+                         or self._home_country(raw.country, title, organization)),
                 evidence=evidence if evidence is not None and evidence.grounded else None,
             ))
         return people
@@ -125,7 +136,7 @@ class Assembler:
             owners = locator.owners_of(raw.quote, self.text, span.start if span else None)
             found[raw.category] = (
                 Threat(category=raw.category, description=raw.quote.strip() or None, evidence=span), owners)
-        for hit in find_threats(self.text):
+        for hit in find_threats(self.text, self.language):
             owners = locator.owners_at(hit.start)
             if hit.category in found:
                 threat, known = found[hit.category]
@@ -142,7 +153,8 @@ class Assembler:
 
     def cooperation(self, locator: MeetingLocator) -> list[tuple[str, set[int]]]:
         """Cooperation areas the lexicon finds, each with the meetings it concerns."""
-        return [(hit.category.value, locator.owners_at(hit.start)) for hit in find_cooperation_areas(self.text)]
+        return [(hit.category.value, locator.owners_at(hit.start))
+                for hit in find_cooperation_areas(self.text, self.language)]
 
     def agreements(self, raw_agreements: list[LLMAgreement],
                    locator: MeetingLocator) -> list[tuple[LLMAgreement, Span | None, set[int]]]:

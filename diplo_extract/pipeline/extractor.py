@@ -22,12 +22,13 @@ from diplo_extract.core.schema import ArticleExtraction, ArticleMeta, Meeting, P
 from diplo_extract.core.version import __version__
 from diplo_extract.pipeline.assemble import Assembler
 from diplo_extract.pipeline.attribution import MeetingLocator
-from diplo_extract.pipeline.kinds import kind_from_report, split_bilateral_calls
+from diplo_extract.pipeline.kinds import kind_from_report, split_bilateral_calls, status_from_report
 from diplo_extract.pipeline.merge import merge_meetings
 from diplo_extract.pipeline.prompts import prompt_version
 from diplo_extract.pipeline.reading import ChunkAnswers, ChunkReader
 from diplo_extract.text.chunking import split_into_chunks
 from diplo_extract.text.dates import find_article_dates
+from diplo_extract.text.language import detect_language
 from diplo_extract.text.reader import ArticleSource
 from diplo_extract.text.sentences import split_sentences
 
@@ -65,9 +66,12 @@ class Extractor:
             answers.meetings.extend(part.meetings)
             answers.threats.extend(part.threats)
             answers.agreements.extend(part.agreements)
-        assembler = Assembler(text=text, anchor=dates.anchor, drop_ungrounded=self.options.drop_ungrounded)
+        language = detect_language(text)
+        assembler = Assembler(text=text, anchor=dates.anchor, drop_ungrounded=self.options.drop_ungrounded,
+                              language=language)
         real = [assembler.without_invented_people(m, f"reported[{i}]") for i, m in enumerate(answers.meetings)]
-        calls = [part for meeting in real for part in split_bilateral_calls(kind_from_report(meeting))]
+        calls = [part for meeting in real
+                 for part in split_bilateral_calls(kind_from_report(status_from_report(meeting)))]
         reported = [m for m in merge_meetings(calls) if m.status is not LLMMeetingStatus.BACKGROUND]
         locator = MeetingLocator(text, reported)
         threats = assembler.threats(answers.threats, locator)
@@ -107,6 +111,7 @@ class Extractor:
             source_path=source.path,
             content_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
             char_count=len(text),
+            language=language,
         )
         return ArticleExtraction(article=article, meetings=meetings, provenance=provenance,
                                  warnings=assembler.warnings)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from diplo_extract.core.llm_schema import LLMMeeting
+from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus
 from diplo_extract.core.schema import MeetingKind
 from diplo_extract.pipeline.people import participant_country
 
@@ -56,3 +56,22 @@ def split_bilateral_calls(meeting: LLMMeeting) -> list[LLMMeeting]:
     counterparts = [p for p, code in zip(named[1:], codes[1:], strict=True) if code != host_code]
     companions = [p for p, code in zip(named[1:], codes[1:], strict=True) if code == host_code]
     return [meeting.model_copy(update={"participants": [host, *companions, other]}) for other in counterparts]
+
+
+# A small model marks reports of past interactions "planned" when the sentence opens with "Earlier" or names
+# no date. An English sentence that reports with a past-tense verb and has no word for the future reports
+# something that took place.
+_PAST_REPORT = re.compile(r"\b(?:held|met|received|hosted|signed|attended|chaired|co-chaired|spoke|visited|"
+                          r"talked|took part|called on|paid (?:a|an) (?:official |working |state )?visit)\b",
+                          re.IGNORECASE)
+_FUTURE = re.compile(r"\b(?:will|shall|would|is to|are to|plans? to|planned|planning|expected to|scheduled|"
+                     r"invited to|next (?:week|month|year)|upcoming|to be held)\b", re.IGNORECASE)
+
+
+def status_from_report(meeting: LLMMeeting) -> LLMMeeting:
+    """The meeting marked held when its sentence reports it in the past tense and speaks of no future."""
+    if meeting.status not in (LLMMeetingStatus.PLANNED, LLMMeetingStatus.PROPOSED):
+        return meeting
+    if _PAST_REPORT.search(meeting.quote) and not _FUTURE.search(meeting.quote):
+        return meeting.model_copy(update={"status": LLMMeetingStatus.HELD})
+    return meeting

@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from diplo_extract.core.llm_schema import LLMAgreementList, LLMEventList, LLMPeople, LLMThreatList
+from diplo_extract.core.llm_schema import LLMAgreementList, LLMEventList, LLMSentenceReport, LLMThreatList
 
 AnswerT = TypeVar("AnswerT", bound=BaseModel)
 
@@ -33,20 +33,23 @@ class Pass(Generic[AnswerT]):
 
 
 def _events_max_tokens(chunk_tokens: int) -> int:
-    # About 30 tokens an event; longer articles report more of them, the schema caps them at 16.
-    return min(600, 160 + chunk_tokens // 5)
+    # Answers grow with the article (more meetings, more people) but are bounded by the schema's limits.
+    return min(1400, 350 + chunk_tokens // 2)
 
 
 _PERSON = {"name": "-", "title": "", "organization": "", "country": ""}
 
 EVENTS: Pass[LLMEventList] = Pass(
     "events", LLMEventList, _events_max_tokens,
-    {"events": [{"sentence": 1, "kind": "meeting", "status": "held", "date_text": "", "city": ""}]})
-# About 30 tokens a person; the schema caps a list at 16.
-PEOPLE: Pass[LLMPeople] = Pass("people", LLMPeople, lambda _tokens: 520, {"participants": [_PERSON]})
+    {"events": [{"sentence": 1, "kind": "meeting", "status": "held", "date_text": "", "city": "",
+                 "participants": [_PERSON, _PERSON]}]})
+# About 30 tokens a person; the schema caps a list at 12.
+SENTENCE: Pass[LLMSentenceReport] = Pass(
+    "sentence", LLMSentenceReport, lambda _tokens: 450,
+    {"reports_interaction": False, "kind": "other", "status": "background", "date_text": "", "participants": []})
 AGREEMENTS: Pass[LLMAgreementList] = Pass("agreements", LLMAgreementList, lambda _tokens: 320, {"agreements": []})
 THREATS: Pass[LLMThreatList] = Pass("threats", LLMThreatList, lambda _tokens: 350, {"threats": []})
 
-PASSES: tuple[Pass[Any], ...] = (EVENTS, PEOPLE, AGREEMENTS, THREATS)
+PASSES: tuple[Pass[Any], ...] = (EVENTS, SENTENCE, AGREEMENTS, THREATS)
 PASSES_BY_NAME: Mapping[str, Pass[Any]] = {p.name: p for p in PASSES}
 PASSES_BY_SCHEMA_TITLE: Mapping[str, Pass[Any]] = {p.response_model.__name__: p for p in PASSES}

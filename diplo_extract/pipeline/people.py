@@ -21,11 +21,13 @@ _TITLE_WORDS = frozenset([
     "for", "public", "justice", "defence", "defense", "home", "the", "senior", "officer", "commissioner", "governor",
     "permanent", "representative", "special", "envoy", "spokesman", "spokesperson", "acting", "assistant",
     "undersecretary", "under", "federal", "royal", "highness", "excellency", "his", "her", "mr", "mrs", "ms", "dr",
+    "lieutenant", "colonel", "brigadier", "admiral", "marshal", "major", "captain", "police", "inspector",
 ])
 _TOKEN = re.compile(r"[^\s,]+")
 
 
-def _is_title_token(token: str) -> bool:
+def is_title_token(token: str) -> bool:
+    """Whether a word opens titles ("Deputy", "Minister", a demonym), never a name."""
     folded = token.casefold().strip(".,'’()")
     if folded in _TITLE_WORDS:
         return True
@@ -40,7 +42,7 @@ def split_title_from_name(name: str) -> tuple[str, str]:
     """
     tokens = _TOKEN.findall(name)
     cut = 0
-    while cut < len(tokens) - 1 and _is_title_token(tokens[cut]):
+    while cut < len(tokens) - 1 and is_title_token(tokens[cut]):
         cut += 1
     # Only a run of at least two title words is a title; one word may be an honorific the record keeps.
     if cut < 2:
@@ -59,11 +61,31 @@ def _is_country_word(token: str) -> bool:
     return bare.casefold() in _COUNTRY_NAME_WORDS or to_country_code(bare) is not None
 
 
+# A body, never a person: a name that ends in a body noun ("the Kazakh delegation", "Interior Ministry"), that
+# is "<body noun> of ..." ("Department of the Treasury", "Federal Bureau of Investigation"), that opens with
+# one in languages that put it first ("Министерство внутренних дел", "Bộ Công an") or ends with one in
+# Chinese ("公安部"), or an all-capitals acronym ("FBI", "UNODC"). "Police Major General X" stays a person.
+_BODY = (r"(?:ministry|department|office|bureau|agency|administration|directorate|committee|commission|"
+         r"council|service|secretariat|police|forces?|government|embassy|delegation|organi[sz]ation)")
+_BODY_NAME = re.compile(
+    rf"(?:\b{_BODY}$|\b{_BODY} of\b|^(?:министерств|ведомств|служб|комитет|управлени|посольств|делегаци|"
+    r"правительств|министрлі|комитеті|Bộ |Cục |Sở |Ban )|[部局署厅委院]$)",
+    re.IGNORECASE)
+_ACRONYM = re.compile(r"^[A-Z]{2,}$")
+
+
+def _is_body(name: str) -> bool:
+    bare = name.strip().rstrip(".")
+    return bool(_ACRONYM.match(bare) or _BODY_NAME.search(bare))
+
+
 def as_delegation(person: LLMParticipant) -> LLMParticipant:
     """A "person" whose name is a country, capital or organisation becomes an unnamed delegation."""
     name = person.name.strip()
     if not name:
         return person
+    if _is_body(name):
+        return person.model_copy(update={"name": "", "organization": person.organization or name})
     organization = canonical_organization(name)
     if organization is not None and organization.casefold() == name.casefold():
         return person.model_copy(update={"name": "", "organization": person.organization or name})
@@ -75,10 +97,17 @@ def as_delegation(person: LLMParticipant) -> LLMParticipant:
 
 
 def clean_participant(person: LLMParticipant) -> LLMParticipant:
-    """Delegations recognised, titles moved out of names."""
+    """Delegations recognised and titles moved out of names.
+
+    A role without a name ("Minister for Home Affairs") is kept as an unnamed participant of its office.
+    """
     person = as_delegation(person)
     if not person.name.strip():
         return person
+    if all(is_title_token(token) for token in _TOKEN.findall(person.name)):
+        role = person.name.strip()
+        return person.model_copy(update={"name": "", "title": person.title or role,
+                                         "organization": person.organization or role})
     title, name = split_title_from_name(person.name)
     if not title:
         return person

@@ -11,6 +11,7 @@ about once; code then gives each interaction the host and one counterpart (or on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -24,11 +25,23 @@ from diplo_extract.core.llm_schema import (
     LLMParticipant,
     LLMThreat,
 )
-from diplo_extract.pipeline.passes import AGREEMENTS, ARTICLE_PROMPT, EVENTS, PASSES, PEOPLE, THREATS, AnswerT, Pass
-from diplo_extract.pipeline.people import clean_participant, participant_country
+from diplo_extract.pipeline.passes import AGREEMENTS, ARTICLE_PROMPT, EVENTS, PASSES, SENTENCE, THREATS, AnswerT, Pass
+from diplo_extract.pipeline.people import clean_participant, is_title_token, participant_country, same_participant
 from diplo_extract.pipeline.prompts import PromptTemplate, load_prompt
 from diplo_extract.text.chunking import Chunk
+from diplo_extract.text.countries import countries_in
+from diplo_extract.text.lexicon import reports_interaction
+from diplo_extract.text.names import name_key
 from diplo_extract.text.sentences import Sentence
+
+# Two or more capitalised words in Latin or Cyrillic script, with the particles of Arabic and European names:
+# what a person's name looks like in these articles.
+_CAPITAL = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
+_NAME = re.compile(rf"[{_CAPITAL}][\w'’-]+(?:\s+(?:(?:bin|ibn|al|Al|el|de|van|von)\s+)?[{_CAPITAL}][\w'’-]+)+")
+
+# Follow-up questions per chunk for interactions reported with one side only: bounded, so a long list of
+# one-sided reports cannot multiply the calls.
+_MAX_FOLLOW_UPS = 4
 
 
 @dataclass
@@ -40,9 +53,13 @@ class ChunkAnswers:
     agreements: list[LLMAgreement] = field(default_factory=list)
 
 
+def _one_line(words: str) -> str:
+    return " ".join(words.split())
+
+
 def number_sentences(text: str, sentences: Sequence[Sentence]) -> str:
     """The sentences one per line, each after its number in brackets."""
-    return "\n".join(f"[{s.number}] {' '.join(text[s.start:s.end].split())}" for s in sentences)
+    return "\n".join(f"[{s.number}] {_one_line(text[s.start:s.end])}" for s in sentences)
 
 
 def _vocabulary_word(summary: str) -> bool:
@@ -76,15 +93,35 @@ class ChunkReader:
         tokens = self.backend.count_tokens(chunk.text)
         by_number = {s.number: s for s in sentences}
         answers = ChunkAnswers()
-        events = [e for e in self._ask(EVENTS, prefix, tokens, meter).events if e.sentence in by_number]
+        events = _reporting(self._ask(EVENTS, prefix, tokens, meter).events, text, by_number)
         reported = sorted((e for e in events if e.status is not LLMMeetingStatus.BACKGROUND),
                           key=lambda e: (e.sentence, e.kind.value))
-        for (number, kind), group in groupby(reported, key=lambda e: (e.sentence, e.kind)):
-            people = self._ask(PEOPLE, prefix, tokens, meter, sentence=str(number),
-                               kind=kind.value.replace("_", " ")).participants
-            sentence = by_number[number]
-            answers.meetings.extend(_meetings_of(list(group), text[sentence.start:sentence.end],
-                                                 [clean_participant(p) for p in people]))
+        follow_ups = _MAX_FOLLOW_UPS
+        for (number, _kind), grouped in groupby(reported, key=lambda e: (e.sentence, e.kind)):
+            group = list(grouped)
+            sentence = text[by_number[number].start:by_number[number].end]
+            if len(_union([p for e in group for p in e.participants])) < 2 and follow_ups > 0:
+                # One side only (often the host alone): ask about this sentence alone.
+                follow_ups -= 1
+                report = self._ask(SENTENCE, prefix, tokens, meter, sentence=str(number),
+                                   words=_one_line(sentence))
+                if report.reports_interaction and len(report.participants) >= 2:
+                    group = [e.model_copy(update={"participants": report.participants}) for e in group]
+            answers.meetings.extend(_meetings_of(group, sentence))
+        asked = {e.sentence for e in events}
+        # Only once pass 1 found an interaction: an article it finds none in is asked nothing more, so
+        # articles without a meeting keep none.
+        missed = _missed(text, sentences, asked, answers.meetings) if answers.meetings else []
+        for candidate in missed[:follow_ups]:
+            # A sentence with words for an interaction that names someone pass 1 did not: a small model lists
+            # the first of several interactions and stops, so each such sentence is asked about alone.
+            report = self._ask(SENTENCE, prefix, tokens, meter, sentence=str(candidate.number),
+                               words=_one_line(text[candidate.start:candidate.end]))
+            if report.reports_interaction and report.status is not LLMMeetingStatus.BACKGROUND \
+                    and report.participants:
+                event = LLMEvent(sentence=candidate.number, kind=report.kind, status=report.status,
+                                 date_text=report.date_text, participants=report.participants)
+                answers.meetings.append(_meeting(event, text[candidate.start:candidate.end], event.participants))
         if not self.details_pass or not any(m.participants for m in answers.meetings):
             return answers
         if self.threat_pass:
@@ -98,15 +135,69 @@ class ChunkReader:
         return answers
 
 
+def _missed(text: str, sentences: Sequence[Sentence], asked: set[int],
+            meetings: list[LLMMeeting]) -> list[Sentence]:
+    """Sentences pass 1 did not name that report an interaction and name a country or person it did not."""
+    known_people = {name_key(p.name) for m in meetings for p in m.participants if p.name.strip()}
+    known_countries = {participant_country(p.country, p.title, p.organization)
+                       for m in meetings for p in m.participants}
+    missed = []
+    for sentence in sentences:
+        words = text[sentence.start:sentence.end]
+        if sentence.number in asked or not reports_interaction(words):
+            continue
+        new_countries = set(countries_in(words)) - known_countries
+        new_people = {name_key(n) for n in _NAME.findall(words) if not _all_title_words(n)} - known_people
+        if new_countries or new_people:
+            missed.append(sentence)
+    return missed
+
+
+def _all_title_words(name: str) -> bool:
+    return all(is_title_token(token) for token in name.split())
+
+
+def _reporting(events: list[LLMEvent], text: str, by_number: dict[int, Sentence]) -> list[LLMEvent]:
+    """Events whose sentence is in the chunk and has words that report an interaction.
+
+    A small model often lists every sentence about a meeting as another meeting ("Zhao said ...", "The two
+    sides agreed ..."); the sentence that reports the interaction has a word for it (met, held talks, phone,
+    会见, встреча, hội đàm ...). When no event's sentence has one, the model's first event stands.
+    """
+    inside = [e for e in events if e.sentence in by_number]
+    kept = [e for e in inside
+            if reports_interaction(text[by_number[e.sentence].start:by_number[e.sentence].end])]
+    return kept or inside[:1]
+
+
+def _names(event: LLMEvent) -> frozenset[str]:
+    return frozenset(p.name.strip().casefold() for p in event.participants)
+
+
+def _union(people: list[LLMParticipant]) -> list[LLMParticipant]:
+    kept: list[LLMParticipant] = []
+    for person in people:
+        if not any(same_participant(person.name.strip(), person.organization.strip(), other.name.strip(),
+                                    other.organization.strip()) for other in kept):
+            kept.append(person)
+    return kept
+
+
 def _meeting(event: LLMEvent, sentence: str, people: list[LLMParticipant]) -> LLMMeeting:
     return LLMMeeting(quote=sentence, kind=event.kind, status=event.status, date_text=event.date_text,
-                      city=event.city, participants=people, sentence=event.sentence)
+                      city=event.city, participants=[clean_participant(p) for p in people],
+                      sentence=event.sentence)
 
 
-def _meetings_of(events: list[LLMEvent], sentence: str, people: list[LLMParticipant]) -> list[LLMMeeting]:
-    """One meeting per event of one sentence, sharing out the counterparts when there are several events."""
-    if len(events) == 1:
-        return [_meeting(events[0], sentence, people)]
+def _meetings_of(events: list[LLMEvent], sentence: str) -> list[LLMMeeting]:
+    """One meeting per event of one sentence.
+
+    When the model gave each event of the sentence its own people, they stand; when it gave them all the
+    same people, the counterparts are shared out: one counterpart country, or one counterpart, per event.
+    """
+    if len(events) == 1 or len({_names(e) for e in events}) == len(events):
+        return [_meeting(e, sentence, e.participants) for e in events]
+    people = _union([p for e in events for p in e.participants])
     named = [p for p in people if p.name.strip()]
     if not named:
         return [_meeting(events[0], sentence, people)]

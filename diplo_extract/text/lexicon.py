@@ -319,3 +319,24 @@ def find_threats(text: str, language: str | None = None) -> list[Hit[ThreatCateg
 def find_cooperation_areas(text: str, language: str | None = None) -> list[Hit[CooperationArea]]:
     """Every cooperation-area lexicon match in ``text``, in order of position; ``language`` as for threats."""
     return _find(text, _tables(_AREAS, _LANG_AREAS, language))
+
+
+# Words that report an interaction between officials having taken place or being arranged: a sentence
+# without any is never the one that reports a meeting ("Zhao said the two sides should ..."). Stems, so
+# Russian and Kazakh case endings and English verb forms all match.
+_INTERACTION_WORDS = re.compile(
+    r"\b(?:met|meet|meets|meeting|talks|talked|held|holds|received|receives|reception|hosted|hosts|"
+    r"visit\w*|phone\w*|telephone\w*|spoke|conversation\w*|video\w*|conferenc\w*|summit\w*|"
+    r"session\w*|forum\w*|dialogue\w*|consultation\w*|signed|signs|signing|attended|attends|chaired|"
+    r"co-chaired|joint statement|communiqu\w*)\b"
+    r"|встреч|встрет|переговор|принял|принимал|визит|посет|телефон|разговор|видеоконференц|совещани|заседани|"
+    r"саммит|подписа|обсуди|провел|провёл|консультаци|форум"
+    r"|会见|会谈|会晤|通电话|电话|视频|出席|访问|举行|签署|主持|会议|会面|磋商|接见|座谈|峰会"
+    r"|gặp|hội đàm|tiếp|điện đàm|thăm|hội nghị|ký|trực tuyến|hội kiến|làm việc|trao đổi|thảo luận"
+    r"|кездес|келіссөз|қабылда|телефон|сапар|отырыс|жиын|бейнеконференц|қол қой|талқыла|саммит",
+    re.IGNORECASE)
+
+
+def reports_interaction(sentence: str) -> bool:
+    """Whether a sentence has a word that reports a meeting, call, visit or signing, in any supported language."""
+    return bool(_INTERACTION_WORDS.search(sentence))

@@ -17,7 +17,7 @@ from diplo_extract.core.llm_schema import (
     LLMEvent,
     LLMEventList,
     LLMParticipant,
-    LLMPeople,
+    LLMSentenceReport,
     LLMThreat,
     LLMThreatList,
 )
@@ -43,15 +43,16 @@ def _person(name: str, country: str, title: str = "") -> LLMParticipant:
     return LLMParticipant(name=name, title=title, organization="", country=country)
 
 
+def _people() -> list[LLMParticipant]:
+    return [_person("Zhao Kezhi", "China"), _person("Sheikh Saif bin Zayed", "UAE"),
+            _person("Yerlan Turgumbayev", "", "Kazakh minister of internal affairs"), _person("Ivan Example", "Russia")]
+
+
 def _two_calls() -> LLMEventList:
-    call = LLMEvent(sentence=REPORTING, kind="phone_call", status="held", date_text="on Monday", city="")
+    # Both calls of the sentence with everyone it names: code shares the counterparts out by country.
+    call = LLMEvent(sentence=REPORTING, kind="phone_call", status="held", date_text="on Monday", city="",
+                    participants=_people())
     return LLMEventList(events=[call, call])
-
-
-def _people() -> LLMPeople:
-    return LLMPeople(participants=[_person("Zhao Kezhi", "China"), _person("Sheikh Saif bin Zayed", "UAE"),
-                                   _person("Yerlan Turgumbayev", "", "Kazakh minister of internal affairs"),
-                                   _person("Ivan Example", "Russia")])
 
 
 def _agreements(*items: LLMAgreementRef) -> LLMAgreementList:
@@ -75,9 +76,9 @@ def test_two_calls_in_one_sentence_split_dated_grounded_and_attributed() -> None
     agreements = _agreements(
         LLMAgreementRef(sentence=AGREEING, summary="maintain regular strategic communication", status="agreed"),
         LLMAgreementRef(sentence=AGREEING, summary="law_enforcement", status="agreed"))  # a vocabulary word
-    record, backend = _run(_two_calls(), _people(), threats, agreements)
+    record, backend = _run(_two_calls(), threats, agreements)
 
-    assert len(backend.prompts) == 4  # events, one people question for the sentence, threats, agreements
+    assert len(backend.prompts) == 3  # events (with their people), threats, agreements
     # Every question follows the same prefix: instructions, then the numbered article.
     prefixes = {m[-1]["content"].split("QUESTION:")[0] for m in backend.prompts}
     assert len(prefixes) == 1 and f"[{REPORTING}] BEIJING, June 7" in prefixes.pop()
@@ -102,7 +103,7 @@ def test_two_calls_in_one_sentence_split_dated_grounded_and_attributed() -> None
 
 
 def test_a_person_not_in_the_article_is_dropped_with_a_warning() -> None:
-    record, _ = _run(_two_calls(), _people(), LLMThreatList(), _agreements())
+    record, _ = _run(_two_calls(), LLMThreatList(), _agreements())
     names = {p.name for m in record.meetings for p in m.participants}
     assert "Ivan Example" not in names
     assert any(w.code == "participant_not_in_text" and "Ivan Example" in w.message for w in record.warnings)
@@ -123,7 +124,7 @@ def test_a_sentence_number_outside_the_article_is_ignored() -> None:
 def test_a_threat_whose_words_are_not_in_the_article_is_dropped() -> None:
     invented = LLMThreatList(threats=[LLMThreat(quote="money_laundering", category="money_laundering"),
                                       LLMThreat(quote="telecom fraud", category="telecom_fraud")])
-    record, _ = _run(_two_calls(), _people(), invented, _agreements())
+    record, _ = _run(_two_calls(), invented, _agreements())
     categories = {t.category.value for m in record.meetings for t in m.threats}
     assert "money_laundering" not in categories
     assert "telecom_fraud" in categories
@@ -131,8 +132,8 @@ def test_a_threat_whose_words_are_not_in_the_article_is_dropped() -> None:
 
 
 def test_provenance_counts_calls_and_tokens() -> None:
-    record, _backend = _run(_two_calls(), _people(), LLMThreatList(), _agreements())
-    assert record.provenance.model_calls == 4
+    record, _backend = _run(_two_calls(), LLMThreatList(), _agreements())
+    assert record.provenance.model_calls == 3
     assert record.provenance.usage.prompt_tokens > 0
     assert record.provenance.backend == "fake"
     assert len(record.provenance.prompt_version) == 12
@@ -151,18 +152,21 @@ def test_pipeline_reads_every_chunk_and_merges_across_them() -> None:
     start = next(s.start for s in split_sentences(text) if s.number == reporting)
     holding = [start >= c.start and start < c.start + len(c.text) for c in chunks]
     assert 1 <= sum(holding) <= 2  # in one chunk, or in two when it stands in their shared paragraph
-    backend = QueuedBackend()
+    backend = QueuedBackend(defaults=(LLMSentenceReport(reports_interaction=False, kind="other",
+                                                        status="background"),))
     for holds in holding:
         # A chunk that does not hold the reporting sentence answers a number outside its own sentences,
         # which is ignored; each chunk that holds it reports the same meeting, which is merged.
-        backend.enqueue(LLMEventList(events=[LLMEvent(sentence=reporting, kind="meeting", status="held",
-                                                      date_text="on September 7")]))
+        backend.enqueue(LLMEventList(events=[LLMEvent(
+            sentence=reporting, kind="meeting", status="held", date_text="on September 7",
+            participants=[_person("Vilayat Eyvazov", "Azerbaijan"), _person("Ali Yerlikaya", "Turkey")])]))
         if holds:
-            backend.enqueue(LLMPeople(participants=[_person("Vilayat Eyvazov", "Azerbaijan"),
-                                                    _person("Ali Yerlikaya", "Turkey")]), _agreements())
+            backend.enqueue(_agreements())
     record = Extractor(backend, ExtractOptions(chunk_tokens=1500)).extract(article_from_text(text))
     assert record.provenance.chunks == len(chunks)
     assert not backend.answers  # every queued answer was asked for
-    assert len(backend.prompts) == len(chunks) + 2 * sum(holding)
+    asked = [m for m in backend.prompts if "Does this sentence report" in m[-1]["content"]]
+    assert len(backend.prompts) == len(chunks) + sum(holding) + len(asked)
+    assert len(asked) <= 4 * sum(holding)  # follow-ups are bounded per chunk
     assert len(record.meetings) == 1
     assert {p.name for p in record.meetings[0].participants} == {"Vilayat Eyvazov", "Ali Yerlikaya"}

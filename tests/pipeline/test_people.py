@@ -30,3 +30,16 @@ def test_countries_and_organisations_listed_as_people_become_delegations(raw: st
 def test_a_person_named_like_a_country_stays_a_person() -> None:
     person = clean_participant(LLMParticipant(name="Jordan Henderson", title="", organization="", country=""))
     assert person.name == "Jordan Henderson"
+
+
+@pytest.mark.parametrize("body", ["Department of the Treasury", "FBI", "Министерство внутренних дел", "公安部",
+                                  "Bộ Công an", "the Kazakh delegation", "Federal Bureau of Investigation"])
+def test_offices_and_ministries_listed_as_people_become_delegations(body: str) -> None:
+    cleaned = clean_participant(LLMParticipant(name=body, title="", organization="", country=""))
+    assert cleaned.name == "" and cleaned.organization == body
+
+
+@pytest.mark.parametrize("person", ["Police Major General Somchai Rungsawang", "Ali Yerlikaya", "王小洪",
+                                   "Tô Lâm", "Colin Powell", "Tokayev"])
+def test_people_whose_titles_or_names_hold_body_words_stay_people(person: str) -> None:
+    assert clean_participant(LLMParticipant(name=person, title="", organization="", country="")).name != ""

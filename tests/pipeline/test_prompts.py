@@ -22,11 +22,11 @@ def test_every_shipped_prompt_loads_and_renders() -> None:
 
 
 def test_missing_and_unexpected_variables_fail_loudly() -> None:
-    prompt = load_prompt("people")
+    prompt = load_prompt("sentence")
     with pytest.raises(PromptError, match="missing variables"):
         prompt.render_user(sentence="3")
     with pytest.raises(PromptError, match="unexpected"):
-        prompt.render_user(sentence="3", kind="meeting", extra="b")
+        prompt.render_user(sentence="3", words="They met.", extra="b")
 
 
 def test_undeclared_template_variables_are_rejected() -> None:

@@ -16,9 +16,12 @@ class QueuedBackend(Backend):
 
     name = "fake"
 
-    def __init__(self, *answers: BaseModel):
+    def __init__(self, *answers: BaseModel, defaults: tuple[BaseModel, ...] = ()):
         super().__init__(model="fake-model")
         self.answers: deque[BaseModel] = deque(answers)
+        # Answers for questions whose number depends on the text (follow-ups): used when the queue's next
+        # answer is of another type.
+        self.defaults = {type(answer): answer for answer in defaults}
         self.prompts: list[Messages] = []
 
     def enqueue(self, *answers: BaseModel) -> None:
@@ -30,7 +33,10 @@ class QueuedBackend(Backend):
     def generate(self, messages: Messages, response_model: type[ModelT], *, max_tokens: int,
                  meter: UsageMeter) -> ModelT:
         self.prompts.append(messages)
-        answer = self.answers.popleft()
+        if response_model in self.defaults and not (self.answers and isinstance(self.answers[0], response_model)):
+            answer = self.defaults[response_model]
+        else:
+            answer = self.answers.popleft()
         assert isinstance(answer, response_model), f"expected {response_model.__name__}, queued {answer!r}"
         meter.model_calls += 1
         meter.prompt_tokens += sum(len(m["content"]) // 4 for m in messages)
