@@ -82,6 +82,24 @@ class Assembler:
             span = self._name_spans[name] = locate(name, self.text)
         return span
 
+    def date_in_text(self, date_text: str, path: str) -> str | None:
+        """The date phrase when the article contains it; a phrase it does not contain was made up."""
+        phrase = date_text.strip()
+        if phrase and not locate(phrase, self.text, fuzzy_threshold=90).grounded:
+            # Often the press release's own date, or a weekday the model guessed.
+            self.warn("date_not_in_text", f"ignored date {phrase!r}: not in the article", path)
+            return None
+        return phrase or None
+
+    def without_invented(self, meeting: LLMMeeting, path: str) -> LLMMeeting:
+        """The meeting without participants and a date phrase the article does not contain.
+
+        Done before meetings are merged: two reports of one interaction differ by an invented date.
+        """
+        meeting = self.without_invented_people(meeting, path)
+        date_text = self.date_in_text(meeting.date_text, path) or ""
+        return meeting if date_text == meeting.date_text else meeting.model_copy(update={"date_text": date_text})
+
     def without_invented_people(self, meeting: LLMMeeting, path: str) -> LLMMeeting:
         """The meeting minus participants whose names the article does not contain.
 
@@ -182,11 +200,7 @@ class Assembler:
             self.warn("meeting_without_participants", f"dropped a {raw.kind.value}: no participant found",
                       path)
             return None
-        date_text = raw.date_text.strip() or None
-        if date_text and not locate(date_text, self.text, fuzzy_threshold=90).grounded:
-            # A date phrase the article does not contain was made up (often the press release's own date).
-            self.warn("date_not_in_text", f"ignored date {date_text!r}: not in the article", path)
-            date_text = None
+        date_text = self.date_in_text(raw.date_text, path)
         date = resolve_date(date_text, self.anchor, previous=previous_date) if date_text else None
         parties = list(dict.fromkeys(p.country for p in participants if p.country))
         city = raw.city.strip() or None

@@ -69,7 +69,7 @@ class Extractor:
         language = detect_language(text)
         assembler = Assembler(text=text, anchor=dates.anchor, drop_ungrounded=self.options.drop_ungrounded,
                               language=language)
-        real = [assembler.without_invented_people(m, f"reported[{i}]") for i, m in enumerate(answers.meetings)]
+        real = [assembler.without_invented(m, f"reported[{i}]") for i, m in enumerate(answers.meetings)]
         calls = [part for meeting in real
                  for part in split_bilateral_calls(kind_from_report(status_from_report(meeting)))]
         reported = [m for m in merge_meetings(calls) if m.status is not LLMMeetingStatus.BACKGROUND]

@@ -7,6 +7,8 @@ people of one are all among the named people of the other. Two phone calls shari
 
 from __future__ import annotations
 
+import re
+
 from diplo_extract.core.llm_schema import LLMMeeting, LLMParticipant
 from diplo_extract.pipeline.people import participant_country, same_participant
 from diplo_extract.text.names import same_person
@@ -14,6 +16,16 @@ from diplo_extract.text.names import same_person
 
 def _named(meeting: LLMMeeting) -> list[str]:
     return [p.name for p in meeting.participants if p.name.strip()]
+
+
+def _when(date_text: str) -> str:
+    return " ".join(w for w in re.findall(r"\w+", date_text.casefold()) if w not in ("on", "the", "of"))
+
+
+def _same_when(a: str, b: str) -> bool:
+    """Date phrases that do not conflict: one unstated, or one within the other ("Monday", "on Monday")."""
+    first, second = _when(a), _when(b)
+    return not first or not second or first in second or second in first
 
 
 def _countries(meeting: LLMMeeting) -> set[str]:
@@ -29,7 +41,7 @@ def same_meeting(a: LLMMeeting, b: LLMMeeting) -> bool:
     """True when ``a`` and ``b`` report the same interaction."""
     if a.kind != b.kind or a.status != b.status:
         return False
-    if a.date_text and b.date_text and a.date_text.strip().casefold() != b.date_text.strip().casefold():
+    if not _same_when(a.date_text, b.date_text):
         return False
     names_a, names_b = _named(a), _named(b)
     if not names_a and not names_b:

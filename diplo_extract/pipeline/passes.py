@@ -3,8 +3,8 @@
 Every question shares one prefix: the instructions that hold for all questions and the article as numbered
 sentences (``prompts/article.toml``); each pass adds only its question (``prompts/<name>.toml``). A backend
 that keeps the prompt's KV cache (llama.cpp does) then reads the article once per chunk, however many
-questions follow. A pass's ``placeholder`` is an answer that lets the extractor go on to the next passes; the
-batch-file writer answers with it while it records the requests a live run would send.
+questions follow. A pass's ``empty`` answer finds nothing and so asks nothing further: the batch-file writer
+answers an unanswered request with it while it records the request for the next round.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class Pass(Generic[AnswerT]):
     name: str  # also the prompt file's name, ``prompts/<name>.toml``
     response_model: type[AnswerT]
     max_tokens: Callable[[int], int]  # from the number of article tokens in the chunk
-    placeholder: Mapping[str, Any]
+    empty: Mapping[str, Any]
 
 
 def _events_max_tokens(chunk_tokens: int) -> int:
@@ -37,12 +37,7 @@ def _events_max_tokens(chunk_tokens: int) -> int:
     return min(1400, 350 + chunk_tokens // 2)
 
 
-_PERSON = {"name": "-", "title": "", "organization": "", "country": ""}
-
-EVENTS: Pass[LLMEventList] = Pass(
-    "events", LLMEventList, _events_max_tokens,
-    {"events": [{"sentence": 1, "kind": "meeting", "status": "held", "date_text": "", "city": "",
-                 "participants": [_PERSON, _PERSON]}]})
+EVENTS: Pass[LLMEventList] = Pass("events", LLMEventList, _events_max_tokens, {"events": []})
 # About 30 tokens a person; the schema caps a list at 12.
 SENTENCE: Pass[LLMSentenceReport] = Pass(
     "sentence", LLMSentenceReport, lambda _tokens: 450,

@@ -99,15 +99,14 @@ def as_delegation(person: LLMParticipant) -> LLMParticipant:
 def clean_participant(person: LLMParticipant) -> LLMParticipant:
     """Delegations recognised and titles moved out of names.
 
-    A role without a name ("Minister for Home Affairs") is kept as an unnamed participant of its office.
+    A role without a name ("Minister for Home Affairs") is no participant: the person holding it is named
+    elsewhere or not at all, and an office is not a delegation.
     """
     person = as_delegation(person)
     if not person.name.strip():
         return person
     if all(is_title_token(token) for token in _TOKEN.findall(person.name)):
-        role = person.name.strip()
-        return person.model_copy(update={"name": "", "title": person.title or role,
-                                         "organization": person.organization or role})
+        return person.model_copy(update={"name": "", "organization": ""})
     title, name = split_title_from_name(person.name)
     if not title:
         return person

@@ -61,11 +61,8 @@ __all__ = ["BATCH_URL", "EMPTY_ANSWERS", "PASS_NAMES", "EmitReport", "IngestRepo
 
 BATCH_URL = "/v1/chat/completions"
 PASS_NAMES: Mapping[str, str] = {title: question.name for title, question in PASSES_BY_SCHEMA_TITLE.items()}
-# Each pass's answer that finds nothing: every answer model is one list ({"events": []}, {"participants": []}...).
-EMPTY_ANSWERS: Mapping[str, Mapping[str, Any]] = {
-    question.name: {name: [] for name in question.response_model.model_fields} for question in PASSES}
-for _question in PASSES:  # a pass whose answer is not one list would need an empty answer written out here
-    _question.response_model.model_validate(EMPTY_ANSWERS[_question.name])
+# Each pass's answer that finds nothing, so the extractor asks nothing further.
+EMPTY_ANSWERS: Mapping[str, Mapping[str, Any]] = {question.name: question.empty for question in PASSES}
 
 ResultPaths = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
 

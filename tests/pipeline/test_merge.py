@@ -20,3 +20,9 @@ def test_different_people_or_dates_stay_separate_meetings() -> None:
     merged = merge_meetings([_meeting("Zhao Kezhi", "Saif bin Zayed"), _meeting("Zhao Kezhi", "Yerlan Turgumbayev"),
                              _meeting("Zhao Kezhi", "Saif bin Zayed", date="on Friday")])
     assert len(merged) == 3
+
+
+def test_the_same_day_written_two_ways_is_one_meeting() -> None:
+    merged = merge_meetings([_meeting("Zhao Kezhi", "Saif bin Zayed", date="on Monday"),
+                             _meeting("Zhao Kezhi", "Saif bin Zayed", date="Monday")])
+    assert len(merged) == 1

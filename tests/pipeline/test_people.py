@@ -43,3 +43,9 @@ def test_offices_and_ministries_listed_as_people_become_delegations(body: str) -
                                    "Tô Lâm", "Colin Powell", "Tokayev"])
 def test_people_whose_titles_or_names_hold_body_words_stay_people(person: str) -> None:
     assert clean_participant(LLMParticipant(name=person, title="", organization="", country="")).name != ""
+
+
+def test_a_role_without_a_name_is_no_participant() -> None:
+    cleaned = clean_participant(LLMParticipant(name="Minister for Home Affairs", title="", organization="",
+                                               country="Singapore"))
+    assert cleaned.name == "" and cleaned.organization == ""

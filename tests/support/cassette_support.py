@@ -17,7 +17,7 @@ from diplo_extract.backends.embedded import LLAMA_CPP_EXTRAS
 from diplo_extract.backends.openai_compat import OpenAICompatibleBackend
 from diplo_extract.core.schema import ArticleExtraction
 from diplo_extract.pipeline.extractor import Extractor
-from diplo_extract.text.reader import read_article
+from diplo_extract.text.reader import ArticleSource, article_from_text, read_article
 
 CASSETTES = Path(__file__).resolve().parents[1] / "cassettes"
 RECORDING_BASE_URL = "http://127.0.0.1:8765/v1"
@@ -33,7 +33,18 @@ def cassette_backend() -> OpenAICompatibleBackend:
 
 def extract_with_cassette(article: Path, cassette: Path, vcr_config: dict[str, Any],
                           record_mode: str) -> ArticleExtraction:
-    """Extract one article, replaying (or recording) its HTTP exchanges from ``cassette``."""
+    """Extract one article file, replaying (or recording) its HTTP exchanges from ``cassette``."""
+    return _extract(read_article(article), cassette, vcr_config, record_mode)
+
+
+def extract_text_with_cassette(text: str, cassette: Path, vcr_config: dict[str, Any],
+                               record_mode: str) -> ArticleExtraction:
+    """Extract an article's text, replaying (or recording) its HTTP exchanges from ``cassette``."""
+    return _extract(article_from_text(text), cassette, vcr_config, record_mode)
+
+
+def _extract(source: ArticleSource, cassette: Path, vcr_config: dict[str, Any],
+             record_mode: str) -> ArticleExtraction:
     if record_mode == "rewrite":  # pytest-recording's mode: drop the old cassette, record everything anew
         cassette.unlink(missing_ok=True)
         record_mode = "all"
@@ -41,6 +52,6 @@ def extract_with_cassette(article: Path, cassette: Path, vcr_config: dict[str, A
     backend = cassette_backend()
     try:
         with recorder.use_cassette(str(cassette)):
-            return Extractor(backend).extract(read_article(article))
+            return Extractor(backend).extract(source)
     finally:
         backend.close()
