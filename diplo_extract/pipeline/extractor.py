@@ -28,6 +28,7 @@ from diplo_extract.pipeline.prompts import prompt_version
 from diplo_extract.pipeline.reading import ChunkAnswers, ChunkReader
 from diplo_extract.text.chunking import split_into_chunks
 from diplo_extract.text.dates import find_article_dates
+from diplo_extract.text.injection import addresses_a_model
 from diplo_extract.text.language import detect_language
 from diplo_extract.text.reader import ArticleSource
 from diplo_extract.text.sentences import split_sentences
@@ -69,6 +70,10 @@ class Extractor:
         language = detect_language(text)
         assembler = Assembler(text=text, anchor=dates.anchor, drop_ungrounded=self.options.drop_ungrounded,
                               language=language)
+        for sentence in sentences:
+            if addresses_a_model(text[sentence.start:sentence.end]):
+                assembler.warn("instruction_in_text", f"sentence {sentence.number} addresses a language model; "
+                               "it was not shown to the model")
         real = [assembler.without_invented(m, f"reported[{i}]") for i, m in enumerate(answers.meetings)]
         calls = [part for meeting in real
                  for part in split_bilateral_calls(kind_from_report(status_from_report(meeting)))]

@@ -30,6 +30,7 @@ from diplo_extract.pipeline.people import clean_participant, is_title_token, par
 from diplo_extract.pipeline.prompts import PromptTemplate, load_prompt
 from diplo_extract.text.chunking import Chunk
 from diplo_extract.text.countries import countries_in
+from diplo_extract.text.injection import addresses_a_model
 from diplo_extract.text.lexicon import reports_interaction
 from diplo_extract.text.names import name_key
 from diplo_extract.text.sentences import Sentence
@@ -57,9 +58,16 @@ def _one_line(words: str) -> str:
     return " ".join(words.split())
 
 
+OMITTED = "(omitted: text addressed to a language model, not news)"
+
+
 def number_sentences(text: str, sentences: Sequence[Sentence]) -> str:
-    """The sentences one per line, each after its number in brackets."""
-    return "\n".join(f"[{s.number}] {_one_line(text[s.start:s.end])}" for s in sentences)
+    """The sentences one per line, each after its number in brackets; instructions to a model left out."""
+    return "\n".join(f"[{s.number}] {_shown(text[s.start:s.end])}" for s in sentences)
+
+
+def _shown(words: str) -> str:
+    return OMITTED if addresses_a_model(words) else _one_line(words)
 
 
 def _vocabulary_word(summary: str) -> bool:
@@ -117,8 +125,10 @@ class ChunkReader:
             # the first of several interactions and stops, so each such sentence is asked about alone.
             report = self._ask(SENTENCE, prefix, tokens, meter, sentence=str(candidate.number),
                                words=_one_line(text[candidate.start:candidate.end]))
+            # The question is about the person or country the sentence adds; an answer without any of
+            # them repeats an interaction already found (a small model copies the first one it read).
             if report.reports_interaction and report.status is not LLMMeetingStatus.BACKGROUND \
-                    and report.participants:
+                    and _adds_someone(report.participants, answers.meetings):
                 event = LLMEvent(sentence=candidate.number, kind=report.kind, status=report.status,
                                  date_text=report.date_text, participants=report.participants)
                 answers.meetings.append(_meeting(event, text[candidate.start:candidate.end], event.participants))
@@ -144,13 +154,25 @@ def _missed(text: str, sentences: Sequence[Sentence], asked: set[int],
     missed = []
     for sentence in sentences:
         words = text[sentence.start:sentence.end]
-        if sentence.number in asked or not reports_interaction(words):
+        if sentence.number in asked or not reports_interaction(words) or addresses_a_model(words):
             continue
         new_countries = set(countries_in(words)) - known_countries
         new_people = {name_key(n) for n in _NAME.findall(words) if not _all_title_words(n)} - known_people
         if new_countries or new_people:
             missed.append(sentence)
     return missed
+
+
+def _adds_someone(people: list[LLMParticipant], meetings: list[LLMMeeting]) -> bool:
+    known_people = {name_key(p.name) for m in meetings for p in m.participants if p.name.strip()}
+    known_countries = {participant_country(p.country, p.title, p.organization)
+                       for m in meetings for p in m.participants}
+    for person in people:
+        country = participant_country(person.country, person.title, person.organization)
+        if (person.name.strip() and name_key(person.name) not in known_people) or (
+                country is not None and country not in known_countries):
+            return True
+    return False
 
 
 def _all_title_words(name: str) -> bool:
