@@ -12,6 +12,7 @@ that script so that a short English headline cannot come back as Latin or Javane
 from __future__ import annotations
 
 import functools
+import threading
 import unicodedata
 from typing import Final
 
@@ -68,13 +69,19 @@ def _identifier() -> LanguageIdentifier:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+# The identifier is shared, and restricting its languages changes it in place: batches extract several
+# articles at once in threads, and one thread's restriction must not meet another's classification.
+_IDENTIFIER_LOCK = threading.Lock()
+
+
 def _classify(text: str, languages: tuple[str, ...]) -> str | None:
     identifier = _identifier()
-    identifier.set_languages(list(languages))
-    try:
-        label, _ = identifier.classify(text)
-    finally:
-        identifier.set_languages(None)
+    with _IDENTIFIER_LOCK:
+        identifier.set_languages(list(languages))
+        try:
+            label, _ = identifier.classify(text)
+        finally:
+            identifier.set_languages(None)
     return str(label) if label in languages else None
 
 

@@ -54,7 +54,8 @@ MODES = ("empty", "drip", "stall", "big_error", "echo_headers", "redirect", "lla
 # What llama_cpp.server 0.3.x answers (HTTP 500) when the response format is OpenAI's json_schema.
 LLAMA_CPP_REFUSAL = ("1 validation error for CreateChatCompletionRequest\nresponse_format.type\n  Input should be "
                      "'text' or 'json_object' [type=literal_error, input_value='json_schema', input_type=str]")
-COPY_MARKER = re.compile(r"^\[copy ([^\]\n]*)\][ \t]*$", re.MULTILINE)
+# The copy line, also as the numbered sentence the pipeline makes of it ("[12] [copy a]").
+COPY_MARKER = re.compile(r"(?:^|\n)(?:\[\d+\] )?\[copy ([^\]\n]*)\][ \t]*(?=\n|$)")
 NON_JSON = "I'm sorry, but I can't help with extracting meetings from this article."
 
 

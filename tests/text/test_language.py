@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,10 @@ def test_dev_articles_in_every_language() -> None:
         assert detect_language(path.read_text(encoding="utf-8")) == expected[path.name.split("-")[0]], path.name
     for path in sorted((DEV / "dev").glob("*.txt")):
         assert detect_language(path.read_text(encoding="utf-8")) == "en", path.name
+
+
+def test_detection_is_safe_from_several_threads() -> None:
+    texts = ["The minister met his counterpart in Astana on Monday to discuss border security.",
+             "Министр провел встречу с коллегой в Астане в понедельник."] * 40
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(detect_language, texts)) == ["en", "ru"] * 40
