@@ -29,6 +29,7 @@ from rapidfuzz import fuzz
 
 from diplo_extract.core.schema import MatchMethod, Span
 from diplo_extract.text.folding import STROKE_LETTERS, caseless
+from diplo_extract.text.sentences import trim_whitespace
 
 __all__ = ["MIN_FUZZY_CHARS", "fold", "locate", "locate_all"]
 
@@ -198,12 +199,6 @@ def _build_index(text: str) -> _Index:
 _index = lru_cache(maxsize=8)(_build_index)
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _is_word_match(text: str, start: int, end: int) -> bool:
@@ -312,7 +307,7 @@ def _snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     limit = min(len(text), end + _MAX_SNAP)
     while end < limit and _is_word_char(text[end - 1]) and _is_word_char(text[end]):
         end += 1
-    return _trim(text, start, end)
+    return trim_whitespace(text, start, end)
 
 
 def locate(quote: str, text: str, *, fuzzy_threshold: float = 85.0, search_from: int = 0) -> Span:
@@ -351,7 +346,7 @@ def locate(quote: str, text: str, *, fuzzy_threshold: float = 85.0, search_from:
 
     found = _find_folded(norm_q, index.norm, search_from) if norm_q else None
     if found is not None:
-        start, end = _trim(text, *index.norm.to_original(*found))
+        start, end = trim_whitespace(text, *index.norm.to_original(*found))
         return Span(quote=quote, start=start, end=end, grounded=True, match=MatchMethod.NORMALIZED,
                     score=100.0)
 

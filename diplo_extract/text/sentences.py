@@ -17,7 +17,8 @@ _CLOSERS = frozenset("\"')]}’”»")
 _ABBREVIATION = re.compile(r"(?:^|[\s(\"'])(?:[A-Z][a-z]{0,2}|[A-Z](?:\.[A-Z])*|[a-z])$")
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+def trim_whitespace(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` moved inward past whitespace at either end."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -70,7 +71,7 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
             while e < n and text[e] in _CLOSERS:
                 e += 1
             break
-    return _trim(text, s, e)
+    return trim_whitespace(text, s, e)
 
 
 
@@ -94,14 +95,14 @@ def split_sentences(text: str) -> list[Sentence]:
             end = i + 1 if text[i] != "\n" else i
             while end < n and text[end] in _CLOSERS:
                 end += 1
-            s, e = _trim(text, start, end)
+            s, e = trim_whitespace(text, start, end)
             if e > s:
                 sentences.append(Sentence(len(sentences) + 1, s, e))
             start = max(end, i + 1)
             i = start
             continue
         i += 1
-    s, e = _trim(text, start, n)
+    s, e = trim_whitespace(text, start, n)
     if e > s:
         sentences.append(Sentence(len(sentences) + 1, s, e))
     return sentences
