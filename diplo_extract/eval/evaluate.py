@@ -103,9 +103,11 @@ def run_eval(gold_dir: Path, extract: ExtractFn, *, on_article: OnArticle | None
     rows: list[ArticleRow] = []
     backend: str | None = None
     model: str | None = None
-    for text_path, gold_path in find_pairs(gold_dir):
+    # Every gold file is read before the first extraction: a malformed one stops the run at once, not after
+    # the model has spent an hour on the articles before it.
+    pairs = [(text_path, load_gold(gold_path)) for text_path, gold_path in find_pairs(gold_dir)]
+    for text_path, gold in pairs:
         article_id = text_path.name[: -len(".txt")]
-        gold = load_gold(gold_path)
         text = text_path.read_text(encoding="utf-8")
         try:
             record = extract(text, article_id)

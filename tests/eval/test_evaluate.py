@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import io
+import json
+from pathlib import Path
 
+import pytest
 from rich.console import Console
 from test_scoring import DEV, from_gold_file
 
+from diplo_extract.core.schema import ArticleExtraction
+from diplo_extract.errors import InputFileError
 from diplo_extract.eval.evaluate import render_report, run_eval
 
 
@@ -31,3 +36,19 @@ def test_terminal_report_keeps_rich_tables() -> None:
     render_report(report, terminal)
     text = terminal.file.getvalue()  # type: ignore[attr-defined]
     assert "┏" in text and "## per article" not in text
+
+
+def test_a_malformed_gold_file_stops_the_run_before_any_extraction(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.txt").write_text("The ministers met on Monday.", encoding="utf-8")
+    (tmp_path / "a.gold.json").write_text(json.dumps({"meetings": []}), encoding="utf-8")
+    (tmp_path / "b.gold.json").write_text("{not json", encoding="utf-8")
+    asked: list[str] = []
+
+    def extract(text: str, article_id: str) -> ArticleExtraction:
+        asked.append(article_id)
+        raise AssertionError("no extraction may run before every gold file is read")
+
+    with pytest.raises(InputFileError):
+        run_eval(tmp_path, extract)
+    assert asked == []
