@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT
+from support.browser import CHROMIUM, headless_chromium
 
 from diplo_extract.cli.app import app
 from diplo_extract.core.schema import ArticleExtraction
@@ -31,31 +32,15 @@ from diplo_extract.outputs.records import records_in
 
 pytest.importorskip("vl_convert", reason="vl-convert-python: pip install -e '.[data]' (CI installs it)")
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 REAL_RECORDS = ROOT / "bench" / "results" / "batch_files" / "records.jsonl"
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium")
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("needs Chromium at /usr/bin/chromium (apt-get install chromium chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1400,1900", f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
-    try:
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with headless_chromium(profile, window="1400,1900", logs=("browser", "performance")) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _open(browser: Any, page: Path, limit: float = 30.0) -> None:

@@ -17,14 +17,13 @@ from typing import Any
 
 import pytest
 from conftest import EXAMPLES, ROOT
+from support.browser import CHROMIUM, headless_chromium
 
 from diplo_extract.core.schema import ArticleExtraction
 from diplo_extract.errors import InputFileError
 from diplo_extract.eval.scoring import GoldArticle
 from diplo_extract.outputs.report_html import load_report_items, render_report, write_report
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ARTICLE = EXAMPLES / "000_e11c53e7fe71c602.txt"
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium "
                                     "(apt-get install chromium chromium-driver)")
@@ -82,23 +81,8 @@ def build_record(text: str, source_path: str | None = None) -> ArticleExtraction
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("needs Chromium at /usr/bin/chromium (apt-get install chromium chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1280,800", f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
-    try:
+    with headless_chromium(tmp_path_factory.mktemp("chromium-profile"), window="1280,800") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _open(browser: Any, tmp_path: Path, page: str) -> None:
