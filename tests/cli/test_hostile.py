@@ -2,8 +2,8 @@
 
 Each case runs the real command in a subprocess and asserts what a user (or an attacker) would see: the
 documented exit code, errors as one line on stderr, bounded time and memory (the child's peak resident set,
-from ``wait4``), and no secret in anything written (stdout, stderr, output files, the result cache). Every
-server is ``tests/support/fault_server.py`` on 127.0.0.1 with its own time limit.
+measured by ``tests/support/peak_rss.py``), and no secret in anything written (stdout, stderr, output files,
+the result cache). Every server is ``tests/support/fault_server.py`` on 127.0.0.1 with its own time limit.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ SECRETS = (PASSWORD, API_KEY, API_KEY[3:])
 ARTICLE = "Minister A met Minister B in Astana on Monday, the ministry said in a statement.\n"
 MAX_RSS_MB = 700  # the CLI with its imports needs about 200; /dev/zero read whole needed gigabytes
 ROOT = Path(__file__).resolve().parents[2]
+PEAK_RSS = ROOT / "tests" / "support" / "peak_rss.py"
 
 
 @dataclass
@@ -49,23 +50,27 @@ class Run:
 
 def run_cli(*args: str, env: dict[str, str] | None = None, limit: float = 60.0) -> Run:
     """Run ``diplo-extract ARGS``; killed (and the test failed) after ``limit`` seconds."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.TemporaryDirectory() as scratch:
+        status_file = Path(scratch) / "status"
         started = time.monotonic()
-        process = subprocess.Popen([sys.executable, "-m", "diplo_extract", *args], stdout=out, stderr=err,
+        process = subprocess.Popen([sys.executable, str(PEAK_RSS), str(status_file),
+                                    sys.executable, "-m", "diplo_extract", *args], stdout=out, stderr=err,
                                    stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})},
                                    start_new_session=True, cwd=ROOT)
         killer = threading.Timer(limit, lambda: os.killpg(process.pid, signal.SIGKILL))
         killer.start()
         try:
-            _, status, usage = os.wait4(process.pid, 0)
+            launcher_code = process.wait()
         finally:
             killer.cancel()
-        process.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.monotonic() - started
+        assert launcher_code != -signal.SIGKILL, f"killed after {limit} s: diplo-extract {' '.join(args)}"
+        code, peak_kib = (int(field) for field in status_file.read_text(encoding="ascii").split())
         out.seek(0)
         err.seek(0)
-        run = Run(process.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                  seconds, usage.ru_maxrss / 1024)
+        run = Run(code, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                  seconds, peak_kib / 1024)
     assert run.code != -signal.SIGKILL, f"killed after {limit} s: diplo-extract {' '.join(args)}"
     assert "Traceback" not in run.stderr, run.stderr[-3000:]
     assert run.max_rss_mb < MAX_RSS_MB, run.max_rss_mb
