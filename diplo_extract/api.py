@@ -31,7 +31,8 @@ _extractors_lock = threading.Lock()
 
 def _config_key(config: BackendConfig) -> tuple[object, ...]:
     extras = tuple(sorted((k, repr(v)) for k, v in config.extra_body.items()))
-    return (config.backend, config.model, config.base_url, config.api_key, extras, config.server_flavor)
+    return (config.backend, config.model, config.base_url, config.api_key, extras, config.server_flavor,
+            config.sequences)
 
 
 def get_extractor(config: BackendConfig | None = None, options: ExtractOptions | None = None) -> Extractor:

@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import pytest
 from conftest import EXAMPLES
+from support.embedded_model import needs_embedded_model
 
-from diplo_extract.backends.model_store import model_info
 from diplo_extract.core.schema import ArticleExtraction
 
 pytestmark = pytest.mark.live
 
 
-def _embedded_available() -> bool:
-    try:
-        import llama_cpp  # noqa: F401
-    except ImportError:
-        return False
-    info = model_info()
-    return info.exists and info.verified
-
-
-@pytest.mark.skipif(not _embedded_available(), reason="needs the local extra and `diplo-extract model install`")
+@needs_embedded_model
 def test_extract_file_with_the_embedded_model() -> None:
     from diplo_extract import extract_file
 

@@ -5,7 +5,8 @@ Environment: ``DIPLO_EXTRACT_BACKEND`` (``embedded`` or ``openai``), ``DIPLO_EXT
 ``OPENAI_BASE_URL``), ``OPENAI_API_KEY``, ``DIPLO_EXTRACT_EXTRA_BODY`` (JSON merged into every request,
 e.g. ``{"repeat_penalty": 1.0}`` for llama.cpp's server), ``DIPLO_EXTRACT_SERVER_FLAVOR`` (``auto``,
 ``openai`` or ``llama_cpp``: how structured output is requested), ``DIPLO_EXTRACT_MAX_ATTEMPTS`` (transport
-attempts), ``DIPLO_EXTRACT_TIMEOUT`` (seconds per request in all, connect to last byte).
+attempts), ``DIPLO_EXTRACT_TIMEOUT`` (seconds per request in all, connect to last byte),
+``DIPLO_EXTRACT_SEQUENCES`` (embedded backend: articles decoded together in one model; batch's ``-j``).
 Every base URL must be an ``http://`` or ``https://`` URL with a host (else :class:`ConfigurationError`); the
 API key and URL passwords are registered as secrets (:func:`diplo_extract.errors.register_secret`).
 Setting ``OPENAI_BASE_URL``, ``DIPLO_EXTRACT_BASE_URLS`` or ``OPENAI_API_KEY`` alone selects the ``openai``
@@ -27,6 +28,7 @@ from diplo_extract.errors import ConfigurationError, redact_url, register_secret
 
 BACKEND_NAMES = ("embedded", "openai")
 BASE_URLS_ENV = "DIPLO_EXTRACT_BASE_URLS"
+SEQUENCES_ENV = "DIPLO_EXTRACT_SEQUENCES"
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class BackendConfig:
     api_key: str | None
     extra_body: dict[str, object]
     server_flavor: str = "auto"
+    sequences: int | None = None  # embedded: articles decoded together (None: one; batch picks for the machine)
 
     @property
     def base_urls(self) -> list[str]:
@@ -83,7 +86,8 @@ def checked_base_urls(urls: Sequence[str], source: str) -> list[str]:
 
 def resolve_config(backend: str | None = None, *, model: str | None = None,
                    base_url: str | Sequence[str] | None = None, api_key: str | None = None,
-                   extra_body: dict[str, object] | None = None, server_flavor: str | None = None) -> BackendConfig:
+                   extra_body: dict[str, object] | None = None, server_flavor: str | None = None,
+                   sequences: int | None = None) -> BackendConfig:
     """Apply the resolution order: argument > environment > embedded default.
 
     ``base_url`` may name several servers (a list, or commas); else ``DIPLO_EXTRACT_BASE_URLS``, else
@@ -107,6 +111,7 @@ def resolve_config(backend: str | None = None, *, model: str | None = None,
         api_key=api_key,
         extra_body=extra_body if extra_body is not None else _extra_body_from_env(),
         server_flavor=(server_flavor or env.get("DIPLO_EXTRACT_SERVER_FLAVOR") or "auto").strip().lower(),
+        sequences=sequences or (int_env(SEQUENCES_ENV, 1) if env.get(SEQUENCES_ENV) else None),
     )
 
 

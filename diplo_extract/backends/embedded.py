@@ -1,11 +1,11 @@
 """The embedded default: llama.cpp in process through llama-cpp-python, JSON constrained by a grammar.
 
-instructor's JSON_SCHEMA mode asks for JSON of the response model's schema; llama-cpp-python turns that schema
-into a GBNF grammar, so every completion is JSON of the right shape with bounded lists and strings. The same
-request sent to ``python -m llama_cpp.server`` (``server_flavor="llama_cpp"``) takes the same path, which is
-why cassettes recorded there stand for this backend. llama-cpp-python keeps the KV cache of the longest
-shared prompt prefix with the last call, and with a RAM state cache it restores the longest matching
-prefix of earlier calls: each pass's instructions are evaluated once per process, not once per article.
+instructor's JSON_SCHEMA mode asks for JSON of the response model's schema; the schema becomes a GBNF grammar
+(llama-cpp-python's converter, the one ``python -m llama_cpp.server`` uses for ``server_flavor="llama_cpp"``,
+which is why cassettes recorded there stand for this backend), so every completion is JSON of the right shape
+with bounded lists and strings. Requests are decoded by :class:`~diplo_extract.backends.llama_sequences.
+SequenceEngine`: up to ``sequences`` articles in flight share one model and one KV pool and are decoded in the
+same batches; an article's later questions reuse the KV of its prefix (the article as numbered sentences).
 """
 
 from __future__ import annotations
@@ -17,84 +17,104 @@ from pathlib import Path
 from typing import Any
 
 from diplo_extract.backends.base import Backend, GenerationSettings, to_llama_cpp_response_format
+from diplo_extract.backends.llama_sequences import SequenceEngine
 from diplo_extract.backends.model_store import MODEL_NAME, resolve_model_path
 from diplo_extract.backends.retry import RetryPolicy
-from diplo_extract.errors import BackendUnavailableError, ModelFileError
+from diplo_extract.errors import BackendUnavailableError, ConfigurationError, ModelFileError
 
-DEFAULT_CONTEXT = 8192
-PREFIX_CACHE_BYTES = 1 << 30  # room for each pass's saved prefix state (tens of MB each)
+# One sequence's room: a 2,000-token chunk as numbered sentences, the instructions, a 1,400-token answer and a
+# re-ask. Every further sequence adds what an ordinary article needs; the pool is shared, so one long chunk
+# may use more than its share while short articles use less.
+FIRST_SEQUENCE_TOKENS = 8192
+MORE_SEQUENCE_TOKENS = 4096
+MAX_SEQUENCES = 8
 # Sampling extras that keep a small model's JSON clean: no repetition penalty (JSON repeats keys by design).
 LLAMA_CPP_EXTRAS: dict[str, Any] = {"repeat_penalty": 1.0}
+
+
+def default_sequences(cores: int | None = None) -> int:
+    """Articles decoded together when the caller does not say: two per core, at most four.
+
+    Measured on 2 cores (bench/bench_embedded.py): decoding is memory-bound, so a step over four sequences
+    costs little more than a step over one; past four, prompt evaluation (compute-bound) dominates.
+    """
+    return max(1, min(4, 2 * (cores or os.cpu_count() or 1)))
+
+
+def context_tokens(sequences: int) -> int:
+    """The KV pool for ``sequences`` articles in flight."""
+    return FIRST_SEQUENCE_TOKENS + (sequences - 1) * MORE_SEQUENCE_TOKENS
 
 
 class EmbeddedBackend(Backend):
     """Qwen2.5-Coder-1.5B-Instruct (or ``DIPLO_EXTRACT_MODEL_PATH``) in this process.
 
-    One model instance serves one call at a time (a lock guards it): llama.cpp contexts are not
-    thread-safe, and on a 2-core machine parallel calls would only compete for the same cores.
+    ``sequences`` calls are decoded together (callers on other threads wait for a free sequence); one model
+    instance holds them all, so memory grows by the KV cache only (about 28 KB a token for the default model).
     """
 
     name = "embedded"
 
-    def __init__(self, *, model_path: Path | None = None, n_ctx: int = DEFAULT_CONTEXT,
-                 n_threads: int | None = None, settings: GenerationSettings | None = None,
-                 retry_policy: RetryPolicy | None = None, reuse_prefix_cache: bool = True):
+    def __init__(self, *, model_path: Path | None = None, sequences: int = 1, n_threads: int | None = None,
+                 settings: GenerationSettings | None = None, retry_policy: RetryPolicy | None = None):
         self._model_path = model_path
         path_name = model_path.stem if model_path else MODEL_NAME
         super().__init__(model=path_name, endpoint=None,
                          settings=settings or GenerationSettings(extra_body=dict(LLAMA_CPP_EXTRAS)),
                          retry_policy=retry_policy or RetryPolicy(max_attempts=1))
-        self.n_ctx = n_ctx
+        if not 1 <= sequences <= MAX_SEQUENCES:
+            raise ConfigurationError(f"sequences must be between 1 and {MAX_SEQUENCES}, not {sequences}")
+        self.sequences = sequences
+        self.n_ctx = context_tokens(sequences)
         self.n_threads = n_threads or max(1, os.cpu_count() or 1)
-        self.reuse_prefix_cache = reuse_prefix_cache
         self._llama: Any = None
+        self._engine: SequenceEngine | None = None
         self._lock = threading.Lock()
 
-    def _load(self) -> Any:
-        if self._llama is not None:
-            return self._llama
-        try:
-            # llama-cpp-python is the optional ``local`` extra and loads native code: only deferred here so the
-            # package imports without it and the error below says which extra to install.
-            import llama_cpp
-            from llama_cpp.llama_cache import LlamaRAMCache
-        except ImportError as exc:
-            raise BackendUnavailableError(
-                "the embedded backend needs llama-cpp-python: pip install 'diplo-extract[local]'",
-                original=exc, backend=self.name) from exc
-        path = self._model_path or resolve_model_path()
-        if self._model_path is None and os.environ.get("DIPLO_EXTRACT_MODEL_PATH"):
-            self.model = path.stem
-        try:
-            self._llama = llama_cpp.Llama(model_path=str(path), n_ctx=self.n_ctx, n_threads=self.n_threads,
-                                          seed=0, verbose=False)
-            if self.reuse_prefix_cache:
-                self._llama.set_cache(LlamaRAMCache(capacity_bytes=PREFIX_CACHE_BYTES))
-        except (ValueError, RuntimeError, OSError) as exc:
-            raise ModelFileError(f"llama.cpp could not load {path}: {exc}", original=exc,
-                                 backend=self.name) from exc
-        return self._llama
+    def _load(self) -> SequenceEngine:
+        with self._lock:
+            if self._engine is not None:
+                return self._engine
+            try:
+                # llama-cpp-python is the optional ``local`` extra and loads native code: only deferred here so
+                # the package imports without it and the error below says which extra to install.
+                import llama_cpp
+            except ImportError as exc:
+                raise BackendUnavailableError(
+                    "the embedded backend needs llama-cpp-python: pip install 'diplo-extract[local]'",
+                    original=exc, backend=self.name) from exc
+            path = self._model_path or resolve_model_path()
+            if self._model_path is None and os.environ.get("DIPLO_EXTRACT_MODEL_PATH"):
+                self.model = path.stem
+            try:
+                # The Llama object's own context is only for tokenizing; the engine decodes in its own.
+                self._llama = llama_cpp.Llama(model_path=str(path), n_ctx=512, n_threads=self.n_threads, seed=0,
+                                              verbose=False)
+                self._engine = SequenceEngine(self._llama, sequences=self.sequences, context_tokens=self.n_ctx,
+                                              n_threads=self.n_threads, model_name=self.model)
+            except (ValueError, RuntimeError, OSError) as exc:
+                raise ModelFileError(f"llama.cpp could not load {path}: {exc}", original=exc,
+                                     backend=self.name) from exc
+            return self._engine
 
     def _raw_create(self) -> Callable[..., Any]:
         def create(**kwargs: Any) -> Any:
             kwargs.pop("model", None)
-            with self._lock:
-                llama = self._load()
-                if not self.reuse_prefix_cache:
-                    llama.reset()  # forget the previous call's tokens, so nothing is reused
-                return llama.create_chat_completion_openai_v1(**to_llama_cpp_response_format(kwargs))
+            return self._load().complete(**to_llama_cpp_response_format(kwargs))
 
         return create
 
     def count_tokens(self, text: str) -> int:
         """Exact token count with the model's tokenizer."""
-        with self._lock:
-            llama = self._load()
-            return len(llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+        self._load()
+        return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
     def close(self) -> None:
         """Free the model's memory."""
         with self._lock:
+            if self._engine is not None:
+                self._engine.close()
+                self._engine = None
             if self._llama is not None:
                 self._llama.close()
                 self._llama = None

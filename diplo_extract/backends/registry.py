@@ -17,7 +17,7 @@ DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
 def _make_embedded(config: BackendConfig) -> Backend:
     settings = GenerationSettings(extra_body={**LLAMA_CPP_EXTRAS, **config.extra_body})
-    return EmbeddedBackend(settings=settings)
+    return EmbeddedBackend(settings=settings, sequences=config.sequences or 1)
 
 
 def openai_backend(config: BackendConfig, *, http_client: Any = None) -> OpenAICompatibleBackend:

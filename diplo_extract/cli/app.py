@@ -6,6 +6,7 @@ bad configuration), 1 for a runtime failure (endpoint down, model output unusabl
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -35,7 +36,14 @@ from diplo_extract.errors import DiploExtractError, UserInputError, one_line, sa
 from diplo_extract.eval.evaluate import render_report, run_eval, write_report_json
 from diplo_extract.outputs.record_check import validate_file
 from diplo_extract.outputs.records import json_line
-from diplo_extract.runs.batch import BatchAborted, BatchOutcome, BatchSummary, expand_inputs, extract_files
+from diplo_extract.runs.batch import (
+    BatchAborted,
+    BatchOutcome,
+    BatchSummary,
+    effective_concurrency,
+    expand_inputs,
+    extract_files,
+)
 from diplo_extract.runs.ray_batch import DEFAULT_ACTORS, extract_with_ray
 from diplo_extract.text.reader import article_from_text
 
@@ -167,10 +175,15 @@ def eval_command(
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
     report: Annotated[Path | None, typer.Option(help="Write the full report as JSON here.")] = None,
+    concurrency: Annotated[int | None, typer.Option("--concurrency", "-j", min=1,
+                                                    help="Articles at once, as for batch.")] = None,
 ) -> None:
     """Score extractions against gold annotations: precision, recall and F1 per field."""
     console = Console(stderr=True)
     config = resolve_config(backend, model=model, base_url=base_url, api_key=api_key)
+    workers = effective_concurrency(config.backend, concurrency or config.sequences)
+    if config.backend == "embedded":
+        config = dataclasses.replace(config, sequences=workers)
 
     def extract(text: str, article_id: str) -> ArticleExtraction:
         source = article_from_text(text, path=str(gold_dir / f"{article_id}.txt"))
@@ -179,7 +192,7 @@ def eval_command(
     def progress(article_id: str, score: object, error: Exception | None) -> None:
         console.print(f"{article_id}: {'failed: ' + str(error) if error else 'scored'}")
 
-    result = run_eval(gold_dir, extract, on_article=progress)
+    result = run_eval(gold_dir, extract, on_article=progress, concurrency=workers)
     render_report(result, Console())
     if report is not None:
         write_report_json(result, report)
@@ -248,7 +261,9 @@ def batch(
                    ] = None,
     output_format: Annotated[BatchFormat, typer.Option("--format", "-f")] = BatchFormat.JSONL,
     concurrency: Annotated[int | None, typer.Option("--concurrency", "-j", min=1,
-                                                    help="Articles in flight (openai backend; default 4).")] = None,
+                                                    help="Articles in flight: requests to a server (default 4), or "
+                                                         "articles decoded together by the embedded model (default "
+                                                         "2 per core, at most 4).")] = None,
     resume: Annotated[bool, typer.Option(help="Skip articles the output already holds.")] = True,
     glob: Annotated[str, typer.Option(help="File patterns searched for in folders.")] = "*.txt,*.html,*.htm,*.json",
     no_cache: NoCacheOpt = False,
@@ -267,9 +282,10 @@ def batch(
     if output_format is not BatchFormat.JSONL and out is None:
         raise typer.BadParameter(f"--format {output_format.value} writes a folder: give --out", param_hint="--out")
     config = resolve_config(backend, model=model, base_url=base_url, api_key=api_key)
-    if config.backend == "embedded":
-        typer.echo("embedded backend: one article at a time (one llama.cpp model instance)", err=True)
-        concurrency = None
+    if config.backend == "embedded" and engine is Engine.LOCAL:
+        decoded = effective_concurrency("embedded", concurrency or config.sequences)
+        chosen = "" if concurrency or config.sequences else f" (default for {os.cpu_count()} cores; set with -j)"
+        typer.echo(f"embedded backend: {decoded} articles decoded together in one model{chosen}", err=True)
     globs = [g.strip() for g in glob.split(",") if g.strip()]
     paths = expand_inputs(inputs, globs=globs, stdin=sys.stdin) if engine is Engine.LOCAL else []
     summary = BatchSummary()

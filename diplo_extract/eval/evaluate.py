@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -18,7 +19,15 @@ from rich.table import Table
 
 from diplo_extract.core.schema import ArticleExtraction
 from diplo_extract.errors import DiploExtractError, InputFileError
-from diplo_extract.eval.scoring import ArticleScore, FieldScores, SetScore, aggregate, load_gold, score_meetings
+from diplo_extract.eval.scoring import (
+    ArticleScore,
+    FieldScores,
+    GoldArticle,
+    SetScore,
+    aggregate,
+    load_gold,
+    score_meetings,
+)
 
 ExtractFn = Callable[[str, str], ArticleExtraction]
 OnArticle = Callable[[str, ArticleScore | None, Exception | None], None]
@@ -93,42 +102,50 @@ def _mean(values: Sequence[float | int | None]) -> float | None:
     return sum(known) / len(known) if known else None
 
 
-def run_eval(gold_dir: Path, extract: ExtractFn, *, on_article: OnArticle | None = None) -> EvalReport:
+def _extract_one(text_path: Path, gold: GoldArticle, extract: ExtractFn) -> tuple[ArticleRow, ArticleExtraction | None,
+                                                                               DiploExtractError | None]:
+    article_id = text_path.name[: -len(".txt")]
+    text = text_path.read_text(encoding="utf-8")
+    try:
+        record = extract(text, article_id)
+    except DiploExtractError as exc:
+        row = ArticleRow(article_id=article_id, score=score_meetings(article_id, [], gold),
+                         error=f"{type(exc).__name__}: {exc}",
+                         # a model that never validated still spent tokens: keep them in the costs
+                         prompt_tokens=getattr(exc, "prompt_tokens", None),
+                         completion_tokens=getattr(exc, "completion_tokens", None))
+        return row, None, exc
+    prov = record.provenance
+    row = ArticleRow(article_id=article_id, score=score_meetings(article_id, record.meetings, gold),
+                     seconds=prov.seconds_total, prompt_tokens=prov.usage.prompt_tokens,
+                     completion_tokens=prov.usage.completion_tokens)
+    return row, record, None
+
+
+def run_eval(gold_dir: Path, extract: ExtractFn, *, on_article: OnArticle | None = None,
+             concurrency: int = 1) -> EvalReport:
     """Extract every article in ``gold_dir``, score it against its gold and summarise the run.
 
     An extraction raising :class:`DiploExtractError` is recorded as failed and the run goes on; any other
     exception is a bug and propagates. ``on_article(article_id, score, error)`` is called after each article
-    (``score`` None when it failed), e.g. to drive a progress bar.
+    (``score`` None when it failed), e.g. to drive a progress bar. ``concurrency`` articles are extracted at
+    once (threads); the rows keep the folder's order.
     """
-    rows: list[ArticleRow] = []
-    backend: str | None = None
-    model: str | None = None
     # Every gold file is read before the first extraction: a malformed one stops the run at once, not after
     # the model has spent an hour on the articles before it.
     pairs = [(text_path, load_gold(gold_path)) for text_path, gold_path in find_pairs(gold_dir)]
-    for text_path, gold in pairs:
-        article_id = text_path.name[: -len(".txt")]
-        text = text_path.read_text(encoding="utf-8")
-        try:
-            record = extract(text, article_id)
-        except DiploExtractError as exc:
-            rows.append(ArticleRow(article_id=article_id, score=score_meetings(article_id, [], gold),
-                                   error=f"{type(exc).__name__}: {exc}",
-                                   # a model that never validated still spent tokens: keep them in the costs
-                                   prompt_tokens=getattr(exc, "prompt_tokens", None),
-                                   completion_tokens=getattr(exc, "completion_tokens", None)))
+    results: dict[int, tuple[ArticleRow, ArticleExtraction | None]] = {}
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        futures = {pool.submit(_extract_one, text_path, gold, extract): i for i, (text_path, gold) in enumerate(pairs)}
+        for future in as_completed(futures):
+            row, record, error = future.result()
+            results[futures[future]] = (row, record)
             if on_article:
-                on_article(article_id, None, exc)
-            continue
-        prov = record.provenance
-        if backend is None:
-            backend, model = prov.backend, prov.model
-        score = score_meetings(article_id, record.meetings, gold)
-        rows.append(ArticleRow(article_id=article_id, score=score, seconds=prov.seconds_total,
-                               prompt_tokens=prov.usage.prompt_tokens,
-                               completion_tokens=prov.usage.completion_tokens))
-        if on_article:
-            on_article(article_id, score, None)
+                on_article(row.article_id, None if error else row.score, error)
+    rows = [results[i][0] for i in range(len(pairs))]
+    first = next((record for _, record in (results[i] for i in range(len(pairs))) if record is not None), None)
+    backend = first.provenance.backend if first else None
+    model = first.provenance.model if first else None
     totals = EvalTotals(articles=len(rows), failed=sum(1 for r in rows if r.failed),
                         mean_seconds=_mean([r.seconds for r in rows]),
                         mean_prompt_tokens=_mean([r.prompt_tokens for r in rows]),

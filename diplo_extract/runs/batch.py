@@ -16,6 +16,7 @@ the end failure lines that a later line superseded are dropped, so each article 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import dataclasses
 import fcntl
 import itertools
 import json
@@ -31,6 +32,7 @@ from typing import Any, Literal, TextIO
 
 from diplo_extract import api
 from diplo_extract.backends.config import BackendConfig, resolve_config
+from diplo_extract.backends.embedded import MAX_SEQUENCES, default_sequences
 from diplo_extract.core.schema import ArticleExtraction
 from diplo_extract.errors import BATCH_FATAL, ConfigurationError, DiploExtractError, describe
 from diplo_extract.outputs.records import json_line, records_in
@@ -142,10 +144,14 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]], *, globs: Iterable[s
 
 
 def effective_concurrency(backend_name: str, requested: int | None) -> int:
-    """Articles in flight: one for the embedded model (one llama.cpp instance), else ``requested`` or 4."""
-    if backend_name == "embedded":
-        return 1
-    return max(1, requested or DEFAULT_CONCURRENCY)
+    """Articles in flight: ``requested`` (at most 8 for the embedded model), else a default.
+
+    The embedded model's default suits this machine's cores (its articles are decoded together in one model);
+    a server gets 4 requests at once.
+    """
+    if requested:
+        return max(1, min(requested, MAX_SEQUENCES) if backend_name == "embedded" else requested)
+    return default_sequences() if backend_name == "embedded" else DEFAULT_CONCURRENCY
 
 
 def _within(path: Path, place: Path) -> bool:
@@ -289,7 +295,8 @@ def extract_files(paths: Iterable[str | os.PathLike[str]], *, out: str | os.Path
         paths: article files, folders (searched for ``DEFAULT_GLOBS``) and ``-`` (paths on stdin).
         out: the JSONL output file; for ``output_format`` "csv" or "parquet" a folder that gets ``records.jsonl``
             (the same lines) and the tables of :mod:`diplo_extract.outputs.tables`; None writes nothing.
-        concurrency: articles in flight for the openai backend (default 4); the embedded backend runs one.
+        concurrency: articles in flight (openai backend: default 4; embedded: decoded together in one model,
+            default :func:`~diplo_extract.backends.embedded.default_sequences`).
         resume: skip articles the output already holds; False starts the output afresh.
         backend: "embedded" or "openai", as for :func:`diplo_extract.api.extract_file`.
         model: model name for the openai backend.
@@ -311,11 +318,13 @@ def extract_files(paths: Iterable[str | os.PathLike[str]], *, out: str | os.Path
     if output_format in FOLDER_FORMATS and out is None:
         raise ConfigurationError(f"the {output_format} format writes a folder: give out")
     config = config or resolve_config(backend, model=model, base_url=base_url, api_key=api_key)
-    api.get_extractor(config)  # configuration errors now, before any output is touched
-    workers = effective_concurrency(config.backend, concurrency)
+    workers = effective_concurrency(config.backend, concurrency or config.sequences)
     if config.backend == "embedded":
-        _log.log(logging.WARNING if (concurrency or 0) > 1 else logging.INFO,
-                 "the embedded backend runs one article at a time (one llama.cpp model instance)")
+        # N articles in flight are N sequences of one model, decoded together.
+        config = dataclasses.replace(config, sequences=workers)
+        _log.info("embedded backend: %d articles decoded together in one model%s", workers,
+                  "" if concurrency or config.sequences else f" (default for {os.cpu_count()} cores)")
+    api.get_extractor(config)  # configuration errors now, before any output is touched
     journal_path: Path | None = None
     if out is not None:
         journal_path = Path(out) / JOURNAL_NAME if output_format in FOLDER_FORMATS else Path(out)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -374,3 +376,25 @@ def test_many_meetings_use_the_greedy_fallback_and_still_align() -> None:
     s = score_article(record(*[meeting(p, ZHAO, kind="phone_call") for p in reversed(people)]), g)
     assert s.alignment == [(i, 11 - i) for i in range(12)]
     assert_score(s.fields.participants, 24, 0, 0)
+
+
+def test_run_eval_with_several_articles_at_once_keeps_the_folder_order_and_the_scores() -> None:
+    running: list[int] = []
+    most = 0
+    lock = threading.Lock()
+
+    def extract(text: str, article_id: str) -> ArticleExtraction:
+        nonlocal most
+        with lock:
+            running.append(1)
+            most = max(most, len(running))
+        time.sleep(0.05)  # long enough for the other threads to start theirs
+        with lock:
+            running.pop()
+        return from_gold_file(text, article_id)
+
+    one = run_eval(DEV, from_gold_file)
+    several = run_eval(DEV, extract, concurrency=3)
+    assert most == 3
+    assert [r.article_id for r in several.rows] == [r.article_id for r in one.rows]
+    assert several.score == one.score
