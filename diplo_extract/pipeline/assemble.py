@@ -29,7 +29,7 @@ from diplo_extract.text.countries import to_country_code
 from diplo_extract.text.dates import resolve_date
 from diplo_extract.text.grounding import locate
 from diplo_extract.text.lexicon import find_cooperation_areas, find_threats
-from diplo_extract.text.names import name_key
+from diplo_extract.text.names import kazakh_nominative, name_key
 
 _HOME_COUNTRY = {"zh": "CN", "vi": "VN", "kk": "KZ"}
 _STATUS = {
@@ -108,6 +108,8 @@ class Assembler:
         """
         kept = []
         for person in meeting.participants:
+            if self.language == "kk" and person.name.strip():
+                person = person.model_copy(update={"name": kazakh_nominative(person.name)})
             if person.name.strip() and not self.name_span(person.name.strip()).grounded:
                 self.warn("participant_not_in_text", f"dropped participant {person.name!r}: not in the article",
                           path)

@@ -20,10 +20,11 @@ from diplo_extract.core.llm_schema import LLMMeetingStatus
 from diplo_extract.core.options import ExtractOptions
 from diplo_extract.core.schema import ArticleExtraction, ArticleMeta, Meeting, Provenance, TokenUsage
 from diplo_extract.core.version import __version__
-from diplo_extract.pipeline.assemble import Assembler
+from diplo_extract.pipeline.assemble import Assembler, describe
 from diplo_extract.pipeline.attribution import MeetingLocator
 from diplo_extract.pipeline.kinds import kind_from_report, split_bilateral_calls, status_from_report
 from diplo_extract.pipeline.merge import merge_meetings
+from diplo_extract.pipeline.people import names_a_person
 from diplo_extract.pipeline.prompts import prompt_version
 from diplo_extract.pipeline.reading import ChunkAnswers, ChunkReader
 from diplo_extract.text.chunking import split_into_chunks
@@ -77,7 +78,17 @@ class Extractor:
         real = [assembler.without_invented(m, f"reported[{i}]") for i, m in enumerate(answers.meetings)]
         calls = [part for meeting in real
                  for part in split_bilateral_calls(kind_from_report(status_from_report(meeting)))]
-        reported = [m for m in merge_meetings(calls) if m.status is not LLMMeetingStatus.BACKGROUND]
+        reported = []
+        for merged in merge_meetings(calls):
+            if merged.status is LLMMeetingStatus.BACKGROUND:
+                continue
+            if not names_a_person(merged.participants):
+                # News reports a meeting by naming at least one official; a report of bodies alone ("police
+                # handed over", "the ministry detained") is an operation, not a meeting.
+                assembler.warn("meeting_without_named_person",
+                               f"dropped a reported {merged.kind.value}: it names no person ({describe(merged)})")
+                continue
+            reported.append(merged)
         locator = MeetingLocator(text, reported)
         threats = assembler.threats(answers.threats, locator)
         areas = assembler.cooperation(locator)

@@ -15,11 +15,17 @@ from diplo_extract.pipeline.people import participant_country
 _BILATERAL_KINDS = (MeetingKind.PHONE_CALL,)
 # The words of a report settle a call's medium better than a 1.5B model's label does ("held phone
 # conversations" labelled "meeting" happens often); other kinds have no such unambiguous words.
+# In the other languages of the sources: видеосвязь/видеоконференция, бейнеконференция, 视频, trực tuyến
+# (video); телефон, 电话/通话, điện đàm (phone); принял, қабылдады, 会见 (a senior receives a visitor; 会谈,
+# talks between counterparts, stays a meeting), tiếp (received).
 _KIND_WORDS = (
-    (MeetingKind.VIDEO_CALL, re.compile(r"video[- ]?(?:conferenc|call|link|format)|videoconferenc|via video",
+    (MeetingKind.VIDEO_CALL, re.compile(r"video[- ]?(?:conferenc|call|link|format)|videoconferenc|via video|"
+                                        r"видеосвяз|видеоконференц|видеоформат|бейнеконференц|бейнебайланыс|视频|"
+                                        r"trực tuyến", re.IGNORECASE)),
+    (MeetingKind.PHONE_CALL, re.compile(r"\b(?:tele)?phone\b|телефон|电话|通话|điện đàm|điện thoại",
                                         re.IGNORECASE)),
-    (MeetingKind.PHONE_CALL, re.compile(r"\b(?:tele)?phone\b", re.IGNORECASE)),
-    (MeetingKind.RECEPTION, re.compile(r"\breception\b|\b(?:received|receives|hosted)\b", re.IGNORECASE)),
+    (MeetingKind.RECEPTION, re.compile(r"\breception\b|\b(?:received|receives|hosted)\b|\bпринял\b|"
+                                       r"\bпринимал\b|қабылдады|会见|\btiếp\b", re.IGNORECASE)),
 )
 # A plain "meeting" of three or more countries' representatives is what the annotation scheme calls a
 # conference (steering committees, working groups, ministerial sessions).
@@ -66,12 +72,29 @@ _PAST_REPORT = re.compile(r"\b(?:held|met|received|hosted|signed|attended|chaire
                           re.IGNORECASE)
 _FUTURE = re.compile(r"\b(?:will|shall|would|is to|are to|plans? to|planned|planning|expected to|scheduled|"
                      r"invited to|next (?:week|month|year)|upcoming|to be held)\b", re.IGNORECASE)
+# An announcement: the sentence speaks only of the future (English, Russian, Kazakh, Vietnamese, Chinese).
+_ANNOUNCED = re.compile(r"\b(?:will be held|will take place|is to be held|are to be held|is scheduled|"
+                        r"are scheduled|will meet|will visit|will hold|will attend)\b|"
+                        r"состоится|пройд[её]т|будет проведен|планируется провести|намечен|"
+                        r"өтеді|өткізіледі|өтпек|sẽ diễn ra|sẽ tổ chức|dự kiến diễn ra|将于|将在|即将举行",
+                        re.IGNORECASE)
+_PAST_ANY = re.compile(r"состоял|прош(?:ла|ел|ёл|ли)\b|провел|провёл|встретил|принял|обсудил|"
+                       r"өтті|кездесті|қабылдады|талқылады|өткізді|\bđã\b|了", re.IGNORECASE)
 
 
 def status_from_report(meeting: LLMMeeting) -> LLMMeeting:
-    """The meeting marked held when its sentence reports it in the past tense and speaks of no future."""
-    if meeting.status not in (LLMMeetingStatus.PLANNED, LLMMeetingStatus.PROPOSED):
+    """The status the sentence's tense settles, where it does.
+
+    Held when the sentence reports in the past tense and speaks of no future; planned when the model said
+    held but the sentence only announces it ("will be held", "состоится", "sẽ diễn ra", "将于") with no word
+    reporting something that took place.
+    """
+    rest = _ANNOUNCED.sub(" ", meeting.quote)  # "will be held" holds "held": not a report of the past
+    past = _PAST_REPORT.search(rest) or _PAST_ANY.search(rest)
+    if meeting.status in (LLMMeetingStatus.PLANNED, LLMMeetingStatus.PROPOSED):
+        if _PAST_REPORT.search(meeting.quote) and not _FUTURE.search(meeting.quote):
+            return meeting.model_copy(update={"status": LLMMeetingStatus.HELD})
         return meeting
-    if _PAST_REPORT.search(meeting.quote) and not _FUTURE.search(meeting.quote):
-        return meeting.model_copy(update={"status": LLMMeetingStatus.HELD})
+    if meeting.status is LLMMeetingStatus.HELD and _ANNOUNCED.search(meeting.quote) and not past:
+        return meeting.model_copy(update={"status": LLMMeetingStatus.PLANNED})
     return meeting

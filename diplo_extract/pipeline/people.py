@@ -22,7 +22,23 @@ _TITLE_WORDS = frozenset([
     "permanent", "representative", "special", "envoy", "spokesman", "spokesperson", "acting", "assistant",
     "undersecretary", "under", "federal", "royal", "highness", "excellency", "his", "her", "mr", "mrs", "ms", "dr",
     "lieutenant", "colonel", "brigadier", "admiral", "marshal", "major", "captain", "police", "inspector",
+    # Russian: the words of ministers', secretaries' and generals' titles.
+    "министр", "заместитель", "первый", "председатель", "глава", "секретарь", "президент", "премьер-министр",
+    "генеральный", "генерал", "генерал-лейтенант", "генерал-майор", "генерал-полковник", "полковник", "прокурор",
+    "посол", "директор", "начальник", "руководитель", "помощник", "советник", "внутренних", "иностранных", "дел",
+    "безопасности", "обороны", "юстиции", "совета", "государственный", "госсекретарь", "господин", "г-н",
+    # Kazakh: title words, genitive forms included ("Сыртқы істер министрі", "Бас прокурор").
+    "бас", "министрі", "орынбасары", "төраға", "төрағасы", "хатшы", "хатшысы", "президенті",
+    "премьер-министрі", "басшысы", "елшісі", "әділет", "ішкі", "істер", "сыртқы", "қорғаныс", "қауіпсіздік",
+    "кеңесінің", "мемлекет", "мемлекеттік", "бірінші",
+    # Vietnamese: the syllables of titles and ranks ("Đại tướng", "Bộ trưởng Bộ Công an", "Thứ trưởng").
+    "bộ", "trưởng", "thứ", "đại", "tướng", "thượng", "thiếu", "chủ", "tịch", "phó", "thủ", "tổng", "bí", "thư",
+    "ủy", "viên", "sứ", "giám", "đốc", "cục", "đồng", "chí", "ông", "bà", "công",
 ])
+# Lower-case words that belong to personal names (Arabic, European and Turkic patronymic particles).
+_NAME_PARTICLES = frozenset(["bin", "bint", "ibn", "al", "el", "ad", "as", "ash", "de", "da", "del", "der", "den",
+                             "van", "von", "la", "le", "du", "dos", "das", "di", "ben", "ould", "y", "e",
+                             "оглы", "кызы", "ұлы", "қызы", "ибн", "бин", "аль", "ван", "фон", "де"])
 _TOKEN = re.compile(r"[^\s,]+")
 
 
@@ -44,10 +60,29 @@ def split_title_from_name(name: str) -> tuple[str, str]:
     cut = 0
     while cut < len(tokens) - 1 and is_title_token(tokens[cut]):
         cut += 1
-    # Only a run of at least two title words is a title; one word may be an honorific the record keeps.
-    if cut < 2:
+    # Only a run of at least two title words is a title; one word may be an honorific the record keeps
+    # ("General", "Sheikh"). A country alone before a name of two words is the person's country ("Lào X Y").
+    alone_country = cut == 1 and len(tokens) >= 3 and to_country_code(tokens[0].strip(".,'’()")) is not None
+    if cut < 2 and not alone_country:
         return "", name.strip()
     return " ".join(tokens[:cut]), " ".join(tokens[cut:])
+
+
+def _is_name_word(token: str) -> bool:
+    bare = token.strip(".,'’()\"«»")
+    if not bare or not bare[0].islower():  # capitalised, or a script without case (Chinese)
+        return True
+    folded = bare.casefold()
+    return folded in _NAME_PARTICLES or folded.split("-")[0] in _NAME_PARTICLES
+
+
+def reads_as_name(name: str) -> bool:
+    """Whether words read as a person's name: in scripts with capitals, every word but a particle capitalised.
+
+    "Tổng Cục cảnh sát" (a police department), "Министр внутренних дел Таджикистана" (a title) are not names;
+    "Saif bin Zayed al Nahyan", "Ильхам Гейдар оглы Алиев", "王小洪" are.
+    """
+    return all(_is_name_word(token) for token in _TOKEN.findall(name))
 
 
 _COUNTRY_NAME_WORDS = frozenset([
@@ -71,12 +106,19 @@ _BODY_NAME = re.compile(
     rf"(?:\b{_BODY}$|\b{_BODY} of\b|^(?:министерств|ведомств|служб|комитет|управлени|посольств|делегаци|"
     r"правительств|министрлі|комитеті|Bộ |Cục |Sở |Ban )|[部局署厅委院]$)",
     re.IGNORECASE)
-_ACRONYM = re.compile(r"^[A-Z]{2,}$")
+# Kazakh puts the body noun last and declines it ("Ішкі істер министрлігінің", "Бас прокуратура").
+_KAZAKH_BODY = re.compile(r"(?:министрлі|комитет|департамент|басқарма|қызмет|агенттіг|прокуратур)\w*$",
+                          re.IGNORECASE)
+
+
+def _is_acronym(word: str) -> bool:
+    # "FBI", "UNODC", "МВД", "ШЫҰ": two or more capitals, any script.
+    return len(word) >= 2 and word.isalpha() and word.isupper()
 
 
 def _is_body(name: str) -> bool:
     bare = name.strip().rstrip(".")
-    return bool(_ACRONYM.match(bare) or _BODY_NAME.search(bare))
+    return bool(_is_acronym(bare) or _BODY_NAME.search(bare) or _KAZAKH_BODY.search(bare))
 
 
 def as_delegation(person: LLMParticipant) -> LLMParticipant:
@@ -105,12 +147,26 @@ def clean_participant(person: LLMParticipant) -> LLMParticipant:
     person = as_delegation(person)
     if not person.name.strip():
         return person
+    if "," in person.name:  # "Name, Title of Country": the title written after the name
+        head, tail = (part.strip() for part in person.name.split(",", 1))
+        if head and reads_as_name(head):
+            person = person.model_copy(update={"name": head, "title": person.title or tail})
     if all(is_title_token(token) for token in _TOKEN.findall(person.name)):
         return person.model_copy(update={"name": "", "organization": ""})
     title, name = split_title_from_name(person.name)
+    if not reads_as_name(name):
+        # Lower-case words inside: a body's proper name ("Tổng Cục cảnh sát") or, opening lower-case, a
+        # description ("near-border departments of the two countries"); neither is a person.
+        body = person.name.strip() if person.name.strip()[:1].isupper() else ""
+        return person.model_copy(update={"name": "", "organization": person.organization or body})
     if not title:
         return person
     return person.model_copy(update={"name": name, "title": person.title or title})
+
+
+def names_a_person(people: list[LLMParticipant]) -> bool:
+    """Whether any participant is a named person (not an unnamed delegation or body)."""
+    return any(person.name.strip() for person in people)
 
 
 def participant_country(country: str, title: str | None, organization: str | None) -> str | None:

@@ -20,7 +20,7 @@ from rapidfuzz.distance import Levenshtein
 
 from diplo_extract.text.folding import fold_letters
 
-__all__ = ["HONORIFICS", "name_key", "same_person"]
+__all__ = ["HONORIFICS", "kazakh_nominative", "name_key", "same_person"]
 
 #: Honorifics, ranks and titles removed from the front of a name by :func:`name_key` (matched after the same
 #: folding as names, so case, dots, hyphens and diacritics do not matter: "Lt.Gen." is "Lt. Gen.").
@@ -269,3 +269,16 @@ def _same_keys(ka: str, kb: str, threshold: float) -> bool:
     # tokens lined up against a's catches those.
     score = max(fuzz.token_sort_ratio(ka, kb), fuzz.ratio(ka, " ".join(aligned)))
     return score >= threshold
+
+
+# Kazakh declines names; a meeting report puts the counterpart in the comitative ("Уахбимен", "with Ouahbi")
+# and owners in the genitive ("Тоқаевтың"). Only these endings: they never end a personal name, where the
+# shorter dative and accusative endings do ("Асылова", "Ақорда").
+_KAZAKH_NAME_ENDINGS = re.compile(r"(?<=\w\w\w)(?:мен|бен|пен|ның|нің|дың|дің|тың|тің)$")
+
+
+def kazakh_nominative(name: str) -> str:
+    """A Kazakh-language name with the case ending of its last word removed: "Абдель Латиф Уахбимен" -> "... Уахби"."""
+    head, _, last = name.strip().rpartition(" ")
+    bare = _KAZAKH_NAME_ENDINGS.sub("", last)
+    return f"{head} {bare}".strip() if head else bare

@@ -170,3 +170,16 @@ def test_pipeline_reads_every_chunk_and_merges_across_them() -> None:
     assert len(asked) <= 4 * sum(holding)  # follow-ups are bounded per chunk
     assert len(record.meetings) == 1
     assert {p.name for p in record.meetings[0].participants} == {"Vilayat Eyvazov", "Ali Yerlikaya"}
+
+
+def test_a_report_naming_bodies_only_is_no_meeting() -> None:
+    # "Police of A handed a suspect to police of B": two sides, no person, an operation rather than a meeting.
+    bodies = [LLMParticipant(name="", title="", organization="Ministry of Public Security", country="China"),
+              LLMParticipant(name="", title="", organization="Ministry of Interior", country="UAE")]
+    events = LLMEventList(events=[LLMEvent(sentence=REPORTING, kind="meeting", status="held", participants=bodies)])
+    backend = QueuedBackend(events, defaults=(LLMSentenceReport(reports_interaction=False, kind="other",
+                                                                status="background", date_text="",
+                                                                participants=[]), _agreements()))
+    record = Extractor(backend).extract(article_from_text(ARTICLE))
+    assert record.meetings == []
+    assert any(w.code == "meeting_without_named_person" for w in record.warnings)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus
-from diplo_extract.pipeline.kinds import status_from_report
+from diplo_extract.pipeline.kinds import kind_from_report, status_from_report
 
 
 def _reported(sentence: str, status: str) -> LLMMeeting:
@@ -19,3 +19,34 @@ def _reported(sentence: str, status: str) -> LLMMeeting:
 ])
 def test_a_past_tense_report_without_future_words_is_held(sentence: str, status: str, expected: str) -> None:
     assert status_from_report(_reported(sentence, status)).status is LLMMeetingStatus(expected)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The 13th meeting of SCO Security Council Secretaries will be held in Beijing on May 21-22, the "
+     "spokesperson announced Wednesday.", "planned"),
+    ("Заседание Совета министров внутренних дел СНГ состоится в Душанбе в мае.", "planned"),
+    ("Hội nghị sẽ diễn ra tại Hà Nội vào tháng tới.", "planned"),
+    ("上合组织安全会议秘书会议将于5月21日至22日在北京举行。", "planned"),
+    ("Кездесу келесі айда Астанада өтеді.", "planned"),
+    # Reported as held: a past-tense word wins over words about the future.
+    ("The ministers met in Astana and said the next round will be held in Tashkent.", "held"),
+    ("Министры провели встречу, следующая состоится в Минске.", "held"),
+    ("Hai bên đã hội đàm và nhất trí sẽ tổ chức cuộc gặp tiếp theo.", "held"),
+])
+def test_a_held_report_that_only_announces_is_planned(sentence: str, expected: str) -> None:
+    assert status_from_report(_reported(sentence, "held")).status is LLMMeetingStatus(expected)
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    ("Николай Патрушев провел телефонный разговор с Али Шамхани.", "phone_call"),
+    ("王小洪与阿联酋副总理通电话。", "phone_call"),
+    ("Bộ trưởng Tô Lâm điện đàm với Bộ trưởng Nội vụ Lào.", "phone_call"),
+    ("Министры провели встречу в режиме видеосвязи.", "video_call"),
+    ("习近平会见上合组织成员国安全会议秘书。", "reception"),
+    ("Thứ trưởng Lê Quý Vương tiếp ông Matthew King.", "reception"),
+    ("Эмомали Рахмон принял участников совещания.", "reception"),
+    ("郭声琨与缅甸内政部长会谈。", "meeting"),  # talks between counterparts stay a meeting
+])
+def test_reporting_words_of_every_source_language_settle_the_kind(sentence: str, kind: str) -> None:
+    meeting = LLMMeeting(quote=sentence, kind="meeting", status="held")
+    assert kind_from_report(meeting).kind.value == kind

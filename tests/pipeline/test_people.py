@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from diplo_extract.core.llm_schema import LLMParticipant
-from diplo_extract.pipeline.people import clean_participant, split_title_from_name
+from diplo_extract.pipeline.people import clean_participant, reads_as_name, split_title_from_name
 
 
 @pytest.mark.parametrize(("raw", "title", "name"), [
@@ -49,3 +49,36 @@ def test_a_role_without_a_name_is_no_participant() -> None:
     cleaned = clean_participant(LLMParticipant(name="Minister for Home Affairs", title="", organization="",
                                                country="Singapore"))
     assert cleaned.name == "" and cleaned.organization == ""
+
+
+@pytest.mark.parametrize(("raw", "title", "name"), [
+    ("Đại tướng Lê Hồng Anh", "Đại tướng", "Lê Hồng Anh"),
+    ("Бас прокурор Берік Асылов", "Бас прокурор", "Берік Асылов"),
+    ("Министр иностранных дел Сергей Лавров", "Министр иностранных дел", "Сергей Лавров"),
+    ("Lào Thongban Seng Aphon", "Lào", "Thongban Seng Aphon"),  # a country alone before a two-word name
+    ("Kassym-Jomart Tokayev, President of Kazakhstan", "President of Kazakhstan", "Kassym-Jomart Tokayev"),
+])
+def test_titles_in_every_source_language_come_out_of_names(raw: str, title: str, name: str) -> None:
+    cleaned = clean_participant(LLMParticipant(name=raw, title="", organization="", country=""))
+    assert (cleaned.title, cleaned.name) == (title, name)
+
+
+@pytest.mark.parametrize(("raw", "organization"), [
+    ("Tổng Cục cảnh sát", "Tổng Cục cảnh sát"),  # lower-case words: a body's name, not a person's
+    ("Đồn Biên phòng Cửa khẩu Quốc tế Móng Cái", "Đồn Biên phòng Cửa khẩu Quốc tế Móng Cái"),
+    ("Ішкі істер министрлігінің", "Ішкі істер министрлігінің"),  # Kazakh puts the body noun last
+    ("Бас прокуратура", "Бас прокуратура"),
+    ("МВД", "МВД"), ("ШЫҰ", "ШЫҰ"),  # acronyms in any script
+    ("near-border departments of the two countries", ""),  # a description: no participant at all
+    ("Министр внутренних дел Таджикистана", ""),  # a role without a name
+])
+def test_bodies_and_roles_in_every_source_language_are_no_people(raw: str, organization: str) -> None:
+    cleaned = clean_participant(LLMParticipant(name=raw, title="", organization="", country=""))
+    assert cleaned.name == "" and cleaned.organization == organization
+
+
+@pytest.mark.parametrize("name", ["Saif bin Zayed al Nahyan", "Ильхам Гейдар оглы Алиев", "王小洪", "Tô Lâm",
+                                  "Ursula von der Leyen", "Abdullah bin Zayed Al-Nahyan", "Trần Đại Quang"])
+def test_names_with_particles_and_names_without_case_read_as_names(name: str) -> None:
+    assert reads_as_name(name)
+    assert clean_participant(LLMParticipant(name=name, title="", organization="", country="")).name == name

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diplo_extract.text.names import HONORIFICS, name_key, same_person
+from diplo_extract.text.names import HONORIFICS, kazakh_nominative, name_key, same_person
 
 
 @pytest.mark.parametrize(
@@ -149,3 +149,15 @@ def test_chinese_names_stay_whole() -> None:
     assert name_key("王小洪") == "王小洪"
     assert name_key("国务委员、公安部部长王小洪") == "王小洪"
     assert name_key("习近平主席") == "习近平"
+
+
+@pytest.mark.parametrize(("written", "nominative"), [
+    ("Абдель Латиф Уахбимен", "Абдель Латиф Уахби"),  # comitative: "met with Ouahbi"
+    ("Владимир Путинмен", "Владимир Путин"),
+    ("Тоқаевтың", "Тоқаев"),  # genitive
+    ("Берік Асылов", "Берік Асылов"),  # nominative already
+    ("Асылова", "Асылова"),  # the short endings that also end names are left alone
+    ("Ван И", "Ван И"),
+])
+def test_kazakh_case_endings_come_off_the_last_name(written: str, nominative: str) -> None:
+    assert kazakh_nominative(written) == nominative
