@@ -31,6 +31,7 @@ from diplo_extract.cache import open_cache
 from diplo_extract.cli.batch_files_cmd import batch_files_app
 from diplo_extract.cli.overview_cmd import overview
 from diplo_extract.cli.records_cmd import print_records, report
+from diplo_extract.core.options import ExtractOptions
 from diplo_extract.core.schema import ArticleExtraction
 from diplo_extract.errors import DiploExtractError, UserInputError, one_line, safe_message
 from diplo_extract.eval.evaluate import render_report, run_eval, write_report_json
@@ -177,6 +178,8 @@ def eval_command(
     report: Annotated[Path | None, typer.Option(help="Write the full report as JSON here.")] = None,
     concurrency: Annotated[int | None, typer.Option("--concurrency", "-j", min=1,
                                                     help="Articles at once, as for batch.")] = None,
+    threat_pass: Annotated[bool, typer.Option("--threat-pass", help="Also ask the model for threats (the "
+                                                                    "lexicon always runs).")] = False,
 ) -> None:
     """Score extractions against gold annotations: precision, recall and F1 per field."""
     console = Console(stderr=True)
@@ -184,10 +187,11 @@ def eval_command(
     workers = effective_concurrency(config.backend, concurrency or config.sequences)
     if config.backend == "embedded":
         config = dataclasses.replace(config, sequences=workers)
+    options = ExtractOptions(threat_pass=threat_pass)
 
     def extract(text: str, article_id: str) -> ArticleExtraction:
         source = article_from_text(text, path=str(gold_dir / f"{article_id}.txt"))
-        return extract_source(source, config=config)
+        return extract_source(source, config=config, options=options)
 
     def progress(article_id: str, score: object, error: Exception | None) -> None:
         console.print(f"{article_id}: {'failed: ' + str(error) if error else 'scored'}")
