@@ -2,7 +2,9 @@
 
 Two reports are one meeting when they are of the same kind, their dates do not conflict, and the named
 people of one are all among the named people of the other. Two phone calls sharing one caller
-({Zhao, Saif} and {Zhao, Turgumbayev}) are not merged: neither set contains the other.
+({Zhao, Saif} and {Zhao, Turgumbayev}) are not merged: neither set contains the other. A gathering of three or
+more named people is one interaction whatever each sentence calls it ("received the ministers", "the
+meeting of ministers"): reports of it merge across kinds, and the multilateral kind wins.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 
 from diplo_extract.core.llm_schema import LLMMeeting, LLMParticipant
+from diplo_extract.core.schema import MeetingKind
 from diplo_extract.pipeline.people import participant_country, same_participant
 from diplo_extract.text.names import same_person
 
@@ -37,10 +40,22 @@ def _covered(smaller: list[str], larger: list[str]) -> bool:
     return all(any(same_person(a, b) for b in larger) for a in smaller)
 
 
+_MULTILATERAL_KINDS = (MeetingKind.CONFERENCE, MeetingKind.SUMMIT)
+_GATHERING = 3  # named people shared by two reports of one gathering
+
+
+def _same_gathering(a: LLMMeeting, b: LLMMeeting) -> bool:
+    names_a, names_b = _named(a), _named(b)
+    smaller, larger = (names_a, names_b) if len(names_a) <= len(names_b) else (names_b, names_a)
+    return len(smaller) >= _GATHERING and _covered(smaller, larger)
+
+
 def same_meeting(a: LLMMeeting, b: LLMMeeting) -> bool:
     """True when ``a`` and ``b`` report the same interaction."""
-    if a.kind != b.kind or a.status != b.status:
+    if a.status != b.status:
         return False
+    if a.kind != b.kind:
+        return _same_when(a.date_text, b.date_text) and _same_gathering(a, b)
     if not _same_when(a.date_text, b.date_text):
         return False
     names_a, names_b = _named(a), _named(b)
@@ -70,7 +85,9 @@ def merge_meetings(meetings: list[LLMMeeting]) -> list[LLMMeeting]:
     for meeting in meetings:
         for index, kept in enumerate(result):
             if same_meeting(kept, meeting):
+                kind = meeting.kind if meeting.kind in _MULTILATERAL_KINDS else kept.kind
                 result[index] = kept.model_copy(update={
+                    "kind": kind,
                     "participants": _union_participants(kept.participants, meeting.participants),
                     "date_text": kept.date_text or meeting.date_text,
                     "city": kept.city or meeting.city,

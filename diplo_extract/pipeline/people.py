@@ -117,7 +117,8 @@ def _is_acronym(word: str) -> bool:
 
 
 def _is_body(name: str) -> bool:
-    bare = name.strip().rstrip(".")
+    # "International Criminal Police Organization (ICPO)": the body's name without its bracketed acronym.
+    bare = re.sub(r"\s*\([^)]*\)$", "", name.strip()).rstrip(".")
     return bool(_is_acronym(bare) or _BODY_NAME.search(bare) or _KAZAKH_BODY.search(bare))
 
 

@@ -26,3 +26,25 @@ def test_the_same_day_written_two_ways_is_one_meeting() -> None:
     merged = merge_meetings([_meeting("Zhao Kezhi", "Saif bin Zayed", date="on Monday"),
                              _meeting("Zhao Kezhi", "Saif bin Zayed", date="Monday")])
     assert len(merged) == 1
+
+
+def _of_kind(kind: str, *names: str) -> LLMMeeting:
+    return LLMMeeting.model_validate({**_meeting(*names).model_dump(), "kind": kind})
+
+
+def test_one_gathering_reported_under_two_kinds_is_one_conference() -> None:
+    ministers = ("Yerlan Turgumbayev", "Ramazon Rahimzoda", "Pulat Bobojonov")
+    merged = merge_meetings([_of_kind("reception", *ministers),
+                             _of_kind("conference", *ministers, "Aziz Dolosbayev")])
+    assert len(merged) == 1 and merged[0].kind.value == "conference"
+    assert len(merged[0].participants) == 4
+
+
+def test_two_people_meeting_then_calling_stay_two_interactions() -> None:
+    # Two named people only: a meeting and a call between the same two are separate interactions.
+    merged = merge_meetings([_of_kind("meeting", "Zhao Kezhi", "Saif bin Zayed"),
+                             _of_kind("phone_call", "Zhao Kezhi", "Saif bin Zayed")])
+    assert len(merged) == 2
+    three = ("Wang Yi", "Sergey Lavrov", "Mukhtar Tileuberdi")
+    other = merge_meetings([_of_kind("conference", *three), _of_kind("reception", "Xi Jinping", *three[:2])])
+    assert len(other) == 2  # a reception with someone the conference did not have is its own meeting
