@@ -22,11 +22,15 @@ _TITLE_WORDS = frozenset([
     "permanent", "representative", "special", "envoy", "spokesman", "spokesperson", "acting", "assistant",
     "undersecretary", "under", "federal", "royal", "highness", "excellency", "his", "her", "mr", "mrs", "ms", "dr",
     "lieutenant", "colonel", "brigadier", "admiral", "marshal", "major", "captain", "police", "inspector",
+    "attorney", "solicitor", "prosecutor", "mayor", "senator", "premier", "chancellor", "consul", "coordinator",
+    "spokeswoman", "homeland", "intelligence", "customs", "border", "immigration", "narcotics", "cabinet",
+    "counterterrorism", "counter-terrorism", "parliamentary",
     # Russian: the words of ministers', secretaries' and generals' titles.
     "министр", "заместитель", "первый", "председатель", "глава", "секретарь", "президент", "премьер-министр",
     "генеральный", "генерал", "генерал-лейтенант", "генерал-майор", "генерал-полковник", "полковник", "прокурор",
     "посол", "директор", "начальник", "руководитель", "помощник", "советник", "внутренних", "иностранных", "дел",
     "безопасности", "обороны", "юстиции", "совета", "государственный", "госсекретарь", "господин", "г-н",
+    "министра", "министерства", "заместителя", "главы", "председателя", "секретаря",
     # Kazakh: title words, genitive forms included ("Сыртқы істер министрі", "Бас прокурор").
     "бас", "министрі", "орынбасары", "төраға", "төрағасы", "хатшы", "хатшысы", "президенті",
     "премьер-министрі", "басшысы", "елшісі", "әділет", "ішкі", "істер", "сыртқы", "қорғаныс", "қауіпсіздік",
@@ -76,6 +80,32 @@ def _is_name_word(token: str) -> bool:
     return folded in _NAME_PARTICLES or folded.split("-")[0] in _NAME_PARTICLES
 
 
+def _trailing_name(words: str) -> str:
+    """The name at the end of words that open with a title: two or more capitalised words, no title words.
+
+    Words that open with a body's name ("Đồn Biên phòng ... Móng Cái", a border post) end in a place, not a name.
+    """
+    tokens = _TOKEN.findall(words)
+    if not tokens or not is_title_token(tokens[0]):
+        return ""
+    run: list[str] = []
+    for token in reversed(tokens):
+        bare = token.strip(".,'’()\"«»")
+        if not _is_name_word(token) or is_title_token(token) or _is_acronym(bare) or _BODY_WORD.fullmatch(bare):
+            break
+        run.insert(0, token)
+    if len(run) < 2 or not words.rstrip().endswith(run[-1]) or to_country_code(" ".join(run)):
+        return ""
+    return " ".join(run)
+
+
+def _with_title(person: LLMParticipant, name: str) -> LLMParticipant:
+    """The person named ``name``, the words before it in the model's name kept as the title."""
+    written = person.name.strip()
+    head = written[: len(written) - len(name)].strip(" ,")
+    return person.model_copy(update={"name": name, "title": person.title or head})
+
+
 def reads_as_name(name: str) -> bool:
     """Whether words read as a person's name: in scripts with capitals, every word but a particle capitalised.
 
@@ -104,8 +134,9 @@ _BODY = (r"(?:ministry|department|office|bureau|agency|administration|directorat
          r"council|service|secretariat|police|forces?|government|embassy|delegation|organi[sz]ation)")
 _BODY_NAME = re.compile(
     rf"(?:\b{_BODY}$|\b{_BODY} of\b|^(?:министерств|ведомств|служб|комитет|управлени|посольств|делегаци|"
-    r"правительств|министрлі|комитеті|Bộ |Cục |Sở |Ban )|[部局署厅委院]$)",
+    r"правительств|министрлі|комитеті|Bộ |Cục |Sở |Ban )|(?:[部局署厅委院]|会议|组织|代表团|政府|警方|大使馆)$)",
     re.IGNORECASE)
+_BODY_WORD = re.compile(_BODY, re.IGNORECASE)
 # Kazakh puts the body noun last and declines it ("Ішкі істер министрлігінің", "Бас прокуратура").
 _KAZAKH_BODY = re.compile(r"(?:министрлі|комитет|департамент|басқарма|қызмет|агенттіг|прокуратур)\w*$",
                           re.IGNORECASE)
@@ -128,6 +159,9 @@ def as_delegation(person: LLMParticipant) -> LLMParticipant:
     if not name:
         return person
     if _is_body(name):
+        trailing = _trailing_name(name)  # "Secretary of the Security Council of Kazakhstan Nurlan Yermekbayev"
+        if trailing:
+            return _with_title(person, trailing)
         return person.model_copy(update={"name": "", "organization": person.organization or name})
     organization = canonical_organization(name)
     if organization is not None and organization.casefold() == name.casefold():
@@ -156,6 +190,11 @@ def clean_participant(person: LLMParticipant) -> LLMParticipant:
         return person.model_copy(update={"name": "", "organization": ""})
     title, name = split_title_from_name(person.name)
     if not reads_as_name(name):
+        trailing = _trailing_name(person.name)
+        if trailing:
+            # A title with its complement before the name ("Thứ trưởng Bộ Công an Mạnh Hồng Vỹ",
+            # "Заместитель министра внутренних дел России Игорь Зубов").
+            return _with_title(person, trailing)
         # Lower-case words inside: a body's proper name ("Tổng Cục cảnh sát") or, opening lower-case, a
         # description ("near-border departments of the two countries"); neither is a person.
         body = person.name.strip() if person.name.strip()[:1].isupper() else ""

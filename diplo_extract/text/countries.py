@@ -522,6 +522,10 @@ _FUZZY_DENYLIST: Final = frozenset(
         "central",
         "western",
         "northern",
+        # Syllables of Vietnamese personal names ("Lương Tam Quang", "Mạnh Hồng Vỹ", "Nguyễn Việt Thắng"):
+        # folded, they begin "Hong Kong" and "Viet Nam".
+        "hong",
+        "viet",
     }
 )
 

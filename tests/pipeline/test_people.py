@@ -82,3 +82,23 @@ def test_bodies_and_roles_in_every_source_language_are_no_people(raw: str, organ
 def test_names_with_particles_and_names_without_case_read_as_names(name: str) -> None:
     assert reads_as_name(name)
     assert clean_participant(LLMParticipant(name=name, title="", organization="", country="")).name == name
+
+
+@pytest.mark.parametrize(("raw", "title", "name"), [
+    ("Attorney General Merrick Garland", "Attorney General", "Merrick Garland"),
+    ("Secretary of the Security Council of Kazakhstan Nurlan Yermekbayev",
+     "Secretary of the Security Council of Kazakhstan", "Nurlan Yermekbayev"),  # a body inside a title
+    ("Thứ trưởng Bộ Công an Mạnh Hồng Vỹ", "Thứ trưởng Bộ Công an", "Mạnh Hồng Vỹ"),
+    ("Заместитель министра внутренних дел России Игорь Зубов", "Заместитель министра внутренних дел России",
+     "Игорь Зубов"),
+])
+def test_a_title_with_its_office_before_a_name_comes_out(raw: str, title: str, name: str) -> None:
+    cleaned = clean_participant(LLMParticipant(name=raw, title="", organization="", country=""))
+    assert (cleaned.title, cleaned.name) == (title, name)
+
+
+@pytest.mark.parametrize("body", ["International Criminal Police Organization (ICPO)", "India Embassy in Tashkent",
+                                  "Bộ Công an Việt Nam", "Drug Enforcement Administration"])
+def test_bodies_ending_in_capitalised_words_stay_bodies(body: str) -> None:
+    cleaned = clean_participant(LLMParticipant(name=body, title="", organization="", country=""))
+    assert cleaned.name == "" and cleaned.organization == body

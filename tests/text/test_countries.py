@@ -379,3 +379,15 @@ def test_countries_in_multilingual_phrases(text: str, expected: list[str]) -> No
 def test_organisations_in_zh_ru_kk_vi(text: str, expected: str) -> None:
     assert canonical_organization(text) == expected
     assert to_country_code(text) is None
+
+
+@pytest.mark.parametrize("syllable", ["Hồng", "Việt", "Hong", "Viet"])
+def test_syllables_of_vietnamese_names_are_no_countries(syllable: str) -> None:
+    # "Mạnh Hồng Vỹ", "Nguyễn Việt Thắng": alone, these begin "Hong Kong" and "Viet Nam" but name no country.
+    assert to_country_code(syllable) is None
+
+
+@pytest.mark.parametrize(("name", "code"), [("Viet Nam", "VN"), ("Việt Nam", "VN"), ("Hong Kong", "HK"),
+                                            ("Hồng Kông", "HK")])
+def test_the_whole_names_still_are(name: str, code: str) -> None:
+    assert to_country_code(name) == code
