@@ -16,8 +16,9 @@ _BILATERAL_KINDS = (MeetingKind.PHONE_CALL,)
 # The words of a report settle a call's medium better than a 1.5B model's label does ("held phone
 # conversations" labelled "meeting" happens often); other kinds have no such unambiguous words.
 # In the other languages of the sources: видеосвязь/видеоконференция, бейнеконференция, 视频, trực tuyến
-# (video); телефон, 电话/通话, điện đàm (phone); принял, қабылдады, 会见 (a senior receives a visitor; 会谈,
-# talks between counterparts, stays a meeting), tiếp (received).
+# (video); телефон, 电话/通话, điện đàm (phone); принял, қабылдады, tiếp ông/đoàn/... (received; tiếp alone
+# also means "next" and "continue"). Chinese 会见 is not one: the press writes it for a host receiving a guest
+# and for a visiting minister meeting his counterpart alike.
 _KIND_WORDS = (
     (MeetingKind.VIDEO_CALL, re.compile(r"video[- ]?(?:conferenc|call|link|format)|videoconferenc|via video|"
                                         r"видеосвяз|видеоконференц|видеоформат|бейнеконференц|бейнебайланыс|视频|"
@@ -25,7 +26,9 @@ _KIND_WORDS = (
     (MeetingKind.PHONE_CALL, re.compile(r"\b(?:tele)?phone\b|телефон|电话|通话|điện đàm|điện thoại",
                                         re.IGNORECASE)),
     (MeetingKind.RECEPTION, re.compile(r"\breception\b|\b(?:received|receives|hosted)\b|\bпринял\b|"
-                                       r"\bпринимал\b|қабылдады|会见|\btiếp\b", re.IGNORECASE)),
+                                       r"\bпринимал\b|қабылдады|"
+                                       r"\btiếp (?:ông|bà|đoàn|Đại sứ|Bộ trưởng|Thứ trưởng|Phó|xã giao|đón)",
+                                       re.IGNORECASE)),
 )
 # A plain "meeting" of three or more countries' representatives is what the annotation scheme calls a
 # conference (steering committees, working groups, ministerial sessions).

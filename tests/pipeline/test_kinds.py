@@ -42,10 +42,10 @@ def test_a_held_report_that_only_announces_is_planned(sentence: str, expected: s
     ("王小洪与阿联酋副总理通电话。", "phone_call"),
     ("Bộ trưởng Tô Lâm điện đàm với Bộ trưởng Nội vụ Lào.", "phone_call"),
     ("Министры провели встречу в режиме видеосвязи.", "video_call"),
-    ("习近平会见上合组织成员国安全会议秘书。", "reception"),
     ("Thứ trưởng Lê Quý Vương tiếp ông Matthew King.", "reception"),
     ("Эмомали Рахмон принял участников совещания.", "reception"),
-    ("郭声琨与缅甸内政部长会谈。", "meeting"),  # talks between counterparts stay a meeting
+    ("郭声琨在内比都会见缅甸内政部部长觉瑞。", "meeting"),
+    ("Hai bộ trưởng hội đàm và thống nhất tiếp tục hợp tác.", "meeting"),  # tiếp tục: "continue"
 ])
 def test_reporting_words_of_every_source_language_settle_the_kind(sentence: str, kind: str) -> None:
     meeting = LLMMeeting(quote=sentence, kind="meeting", status="held")
