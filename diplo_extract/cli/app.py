@@ -286,6 +286,8 @@ def batch(
     if output_format is not BatchFormat.JSONL and out is None:
         raise typer.BadParameter(f"--format {output_format.value} writes a folder: give --out", param_hint="--out")
     config = resolve_config(backend, model=model, base_url=base_url, api_key=api_key)
+    if config.backend == "embedded" and engine is Engine.RAY and concurrency:
+        config = dataclasses.replace(config, sequences=effective_concurrency("embedded", concurrency))
     if config.backend == "embedded" and engine is Engine.LOCAL:
         decoded = effective_concurrency("embedded", concurrency or config.sequences)
         chosen = "" if concurrency or config.sequences else f" (default for {os.cpu_count()} cores; set with -j)"

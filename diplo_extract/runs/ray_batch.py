@@ -149,7 +149,8 @@ class LineExtractor:
         self.done = done
         extractor = api.get_extractor(config)  # shared by every extract_source call in this process
         extractor.backend.count_tokens("warm up")  # the embedded model loads now, once per actor
-        self.threads = 1 if extractor.backend.name == "embedded" else max(1, threads)
+        # The embedded model decodes config.sequences articles together; more threads would only wait.
+        self.threads = (config.sequences or 1) if extractor.backend.name == "embedded" else max(1, threads)
         self._pool = ThreadPoolExecutor(self.threads) if self.threads > 1 else None
 
     def _extract(self, source: ArticleSource) -> ArticleExtraction:
@@ -240,7 +241,8 @@ def extract_with_ray(inputs: Iterable[str | os.PathLike[str]], *, config: Backen
         globs: file patterns searched for in folders.
         ray_address: None starts a local Ray on this machine; "auto" or "ray://host:port" joins a cluster.
         actors: actors in the pool (each embedded actor holds its own model).
-        threads_per_actor: articles in flight in one actor (openai backend).
+        threads_per_actor: articles in flight in one actor (openai backend; for the embedded model ``-j`` sets
+            ``config.sequences``, articles decoded together in each actor's model).
         batch_size: rows handed to an actor at once.
         stdin: where ``-`` reads paths from.
         on_total: called once with the number of articles, before the first outcome.

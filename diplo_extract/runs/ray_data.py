@@ -78,7 +78,8 @@ class ArticleBatchExtractor:
         extractor = api.get_extractor(config)  # shared by every extract_source call in this process
         # The embedded model loads (and its file is verified) now, once per actor, not inside the first row.
         extractor.backend.count_tokens("warm up")
-        self.threads = 1 if extractor.backend.name == "embedded" else max(1, threads)
+        # The embedded model decodes config.sequences articles together; more threads would only wait.
+        self.threads = (config.sequences or 1) if extractor.backend.name == "embedded" else max(1, threads)
         self._pool = ThreadPoolExecutor(self.threads) if self.threads > 1 else None
 
     def _extract(self, value: object, label: str | None) -> tuple[str | None, str | None]:
@@ -132,8 +133,8 @@ def extract_dataset(ds: ray.data.Dataset, *, text_column: str = "text", id_colum
         concurrency: actors; each embedded actor holds its own model (about 1.2 GB).
         batch_size: rows per batch handed to an actor.
         use_cache: answer from the result cache (``DIPLO_EXTRACT_RESULT_CACHE`` on each node).
-        threads_per_actor: rows of a batch in flight at once in one actor (openai backend only; the embedded
-            model runs one call at a time).
+        threads_per_actor: rows of a batch in flight at once in one actor (openai backend; the embedded model
+            decodes ``config.sequences`` rows together, set with ``DIPLO_EXTRACT_SEQUENCES``).
         num_cpus: CPUs Ray reserves per actor: default 1 for the embedded model (which runs on every core of its
             machine: with several actors per machine, raise it to cores / actors), 0.25 for a remote model.
 
