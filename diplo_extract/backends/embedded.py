@@ -22,28 +22,31 @@ from diplo_extract.backends.model_store import MODEL_NAME, resolve_model_path
 from diplo_extract.backends.retry import RetryPolicy
 from diplo_extract.errors import BackendUnavailableError, ConfigurationError, ModelFileError
 
-# One sequence's room: a 2,000-token chunk as numbered sentences, the instructions, a 1,400-token answer and a
-# re-ask. Every further sequence adds what an ordinary article needs; the pool is shared, so one long chunk
-# may use more than its share while short articles use less.
-FIRST_SEQUENCE_TOKENS = 8192
-MORE_SEQUENCE_TOKENS = 4096
+# One sequence's room: a 2,000-token chunk as numbered sentences (about 2,800 prompt tokens with the
+# instructions and a question), a 1,400-token answer, and a re-ask carrying that answer back. One sequence
+# alone keeps the 8k it always had.
+ONE_SEQUENCE_TOKENS = 8192
+SEQUENCE_TOKENS = 6144
 MAX_SEQUENCES = 8
 # Sampling extras that keep a small model's JSON clean: no repetition penalty (JSON repeats keys by design).
 LLAMA_CPP_EXTRAS: dict[str, Any] = {"repeat_penalty": 1.0}
 
 
 def default_sequences(cores: int | None = None) -> int:
-    """Articles decoded together when the caller does not say: two per core, at most four.
+    """Articles decoded together when the caller does not say: one.
 
-    Measured on 2 cores (bench/bench_embedded.py): decoding is memory-bound, so a step over four sequences
-    costs little more than a step over one; past four, prompt evaluation (compute-bound) dominates.
+    Measured on 2 cores (``bench/bench_embedded.py``, README): the articles' time is mostly prompt evaluation,
+    which is compute-bound, and two or four sequences decoded together finished no sooner than one after
+    another. Where decoding is memory-bound (more cores), ``-j N`` is worth measuring; the default does not
+    guess. ``cores`` is accepted so a measured rule can replace this one without changing callers.
     """
-    return max(1, min(4, 2 * (cores or os.cpu_count() or 1)))
+    del cores
+    return 1
 
 
 def context_tokens(sequences: int) -> int:
-    """The KV pool for ``sequences`` articles in flight."""
-    return FIRST_SEQUENCE_TOKENS + (sequences - 1) * MORE_SEQUENCE_TOKENS
+    """The KV cache for ``sequences`` articles in flight: a part of it each."""
+    return ONE_SEQUENCE_TOKENS if sequences == 1 else SEQUENCE_TOKENS * sequences
 
 
 class EmbeddedBackend(Backend):

@@ -42,6 +42,7 @@ from diplo_extract.runs.batch import (
     BatchOutcome,
     BatchSummary,
     effective_concurrency,
+    embedded_plan,
     expand_inputs,
     extract_files,
 )
@@ -267,7 +268,7 @@ def batch(
     concurrency: Annotated[int | None, typer.Option("--concurrency", "-j", min=1,
                                                     help="Articles in flight: requests to a server (default 4), or "
                                                          "articles decoded together by the embedded model (default "
-                                                         "2 per core, at most 4).")] = None,
+                                                         "1).")] = None,
     resume: Annotated[bool, typer.Option(help="Skip articles the output already holds.")] = True,
     glob: Annotated[str, typer.Option(help="File patterns searched for in folders.")] = "*.txt,*.html,*.htm,*.json",
     no_cache: NoCacheOpt = False,
@@ -289,9 +290,7 @@ def batch(
     if config.backend == "embedded" and engine is Engine.RAY and concurrency:
         config = dataclasses.replace(config, sequences=effective_concurrency("embedded", concurrency))
     if config.backend == "embedded" and engine is Engine.LOCAL:
-        decoded = effective_concurrency("embedded", concurrency or config.sequences)
-        chosen = "" if concurrency or config.sequences else f" (default for {os.cpu_count()} cores; set with -j)"
-        typer.echo(f"embedded backend: {decoded} articles decoded together in one model{chosen}", err=True)
+        typer.echo(embedded_plan(concurrency or config.sequences), err=True)
     globs = [g.strip() for g in glob.split(",") if g.strip()]
     paths = expand_inputs(inputs, globs=globs, stdin=sys.stdin) if engine is Engine.LOCAL else []
     summary = BatchSummary()

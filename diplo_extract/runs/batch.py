@@ -146,12 +146,23 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]], *, globs: Iterable[s
 def effective_concurrency(backend_name: str, requested: int | None) -> int:
     """Articles in flight: ``requested`` (at most 8 for the embedded model), else a default.
 
-    The embedded model's default suits this machine's cores (its articles are decoded together in one model);
-    a server gets 4 requests at once.
+    The embedded model decodes its articles in flight together in one model and defaults to one
+    (:func:`~diplo_extract.backends.embedded.default_sequences`); a server gets 4 requests at once.
     """
     if requested:
         return max(1, min(requested, MAX_SEQUENCES) if backend_name == "embedded" else requested)
     return default_sequences() if backend_name == "embedded" else DEFAULT_CONCURRENCY
+
+
+def embedded_plan(requested: int | None) -> str:
+    """One line saying how the embedded model will run a batch of ``requested`` (None: the default)."""
+    n = effective_concurrency("embedded", requested)
+    if n > 1:
+        return f"embedded backend: {n} articles decoded together in one model"
+    if requested:
+        return "embedded backend: one article at a time"
+    return ("embedded backend: one article at a time (the default: on 2 cores, several decoded together "
+            "measured no faster; -j N decodes N together)")
 
 
 def _within(path: Path, place: Path) -> bool:
@@ -320,10 +331,9 @@ def extract_files(paths: Iterable[str | os.PathLike[str]], *, out: str | os.Path
     config = config or resolve_config(backend, model=model, base_url=base_url, api_key=api_key)
     workers = effective_concurrency(config.backend, concurrency or config.sequences)
     if config.backend == "embedded":
+        _log.info(embedded_plan(concurrency or config.sequences))
         # N articles in flight are N sequences of one model, decoded together.
         config = dataclasses.replace(config, sequences=workers)
-        _log.info("embedded backend: %d articles decoded together in one model%s", workers,
-                  "" if concurrency or config.sequences else f" (default for {os.cpu_count()} cores)")
     api.get_extractor(config)  # configuration errors now, before any output is touched
     journal_path: Path | None = None
     if out is not None:
