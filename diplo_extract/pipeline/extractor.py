@@ -68,9 +68,12 @@ class Extractor:
             answers.meetings.extend(part.meetings)
             answers.threats.extend(part.threats)
             answers.agreements.extend(part.agreements)
+            answers.notes.extend(part.notes)
         language = detect_language(text)
         assembler = Assembler(text=text, anchor=dates.anchor, drop_ungrounded=self.options.drop_ungrounded,
                               language=language)
+        for note in answers.notes:
+            assembler.warn("threat_pass_failed", note)
         for sentence in sentences:
             if addresses_a_model(text[sentence.start:sentence.end]):
                 assembler.warn("instruction_in_text", f"sentence {sentence.number} addresses a language model; "

@@ -25,6 +25,7 @@ from diplo_extract.core.llm_schema import (
     LLMParticipant,
     LLMThreat,
 )
+from diplo_extract.errors import ModelOutputError
 from diplo_extract.pipeline.passes import AGREEMENTS, ARTICLE_PROMPT, EVENTS, PASSES, SENTENCE, THREATS, AnswerT, Pass
 from diplo_extract.pipeline.people import clean_participant, is_title_token, participant_country, same_participant
 from diplo_extract.pipeline.prompts import PromptTemplate, load_prompt
@@ -52,6 +53,7 @@ class ChunkAnswers:
     meetings: list[LLMMeeting] = field(default_factory=list)
     threats: list[LLMThreat] = field(default_factory=list)
     agreements: list[LLMAgreement] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what went wrong without losing the chunk, for warnings
 
 
 def _one_line(words: str) -> str:
@@ -135,7 +137,12 @@ class ChunkReader:
         if not self.details_pass or not any(m.participants for m in answers.meetings):
             return answers
         if self.threat_pass:
-            answers.threats = self._ask(THREATS, prefix, tokens, meter).threats
+            try:
+                answers.threats = self._ask(THREATS, prefix, tokens, meter).threats
+            except ModelOutputError as exc:
+                # The optional pass failing (a runaway answer) costs its threats, not the article's meetings:
+                # the lexicon still runs.
+                answers.notes.append(f"the threat pass gave no valid answer ({exc}); threats are the lexicon's")
         for item in self._ask(AGREEMENTS, prefix, tokens, meter).agreements:
             stated = by_number.get(item.sentence)
             if stated is None or _vocabulary_word(item.summary):

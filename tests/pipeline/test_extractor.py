@@ -22,6 +22,7 @@ from diplo_extract.core.llm_schema import (
     LLMThreatList,
 )
 from diplo_extract.core.options import ExtractOptions
+from diplo_extract.errors import ModelOutputError
 from diplo_extract.pipeline.extractor import Extractor
 from diplo_extract.text.chunking import split_into_chunks
 from diplo_extract.text.reader import article_from_text
@@ -183,3 +184,22 @@ def test_a_report_naming_bodies_only_is_no_meeting() -> None:
     record = Extractor(backend).extract(article_from_text(ARTICLE))
     assert record.meetings == []
     assert any(w.code == "meeting_without_named_person" for w in record.warnings)
+
+
+class _RunawayThreatPass(QueuedBackend):
+    """Answers every pass from its queue but the threat pass, which runs to its token bound."""
+
+    def generate(self, messages, response_model, *, max_tokens, meter):  # type: ignore[no-untyped-def]
+        if response_model is LLMThreatList:
+            raise ModelOutputError("model output did not validate after 3 attempts: max_tokens", attempts=3,
+                                   last_output="{\"threats\": [{\"quote\": \"terrorism terrorism")
+        return super().generate(messages, response_model, max_tokens=max_tokens, meter=meter)
+
+
+def test_a_failing_threat_pass_keeps_the_meetings_and_the_lexicons_threats() -> None:
+    backend = _RunawayThreatPass(_two_calls(), _agreements())
+    record = Extractor(backend, ExtractOptions(threat_pass=True)).extract(article_from_text(ARTICLE))
+    assert len(record.meetings) == 2
+    threats = {t.category.value for m in record.meetings for t in m.threats}
+    assert {"telecom_fraud", "terrorism"} <= threats  # the lexicon's, from the article's words
+    assert any(w.code == "threat_pass_failed" for w in record.warnings)
