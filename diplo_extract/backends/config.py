@@ -41,7 +41,7 @@ class BackendConfig:
     api_key: str | None
     extra_body: dict[str, object]
     server_flavor: str = "auto"
-    sequences: int | None = None  # embedded: articles decoded together (None: the default, one)
+    sequences: int | None = None  # embedded: articles decoded together (None: one; batch and eval choose more)
 
     @property
     def base_urls(self) -> list[str]:

@@ -268,7 +268,7 @@ def batch(
     concurrency: Annotated[int | None, typer.Option("--concurrency", "-j", min=1,
                                                     help="Articles in flight: requests to a server (default 4), or "
                                                          "articles decoded together by the embedded model (default "
-                                                         "1).")] = None,
+                                                         "4 on 2 or more cores).")] = None,
     resume: Annotated[bool, typer.Option(help="Skip articles the output already holds.")] = True,
     glob: Annotated[str, typer.Option(help="File patterns searched for in folders.")] = "*.txt,*.html,*.htm,*.json",
     no_cache: NoCacheOpt = False,

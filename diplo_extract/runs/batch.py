@@ -146,8 +146,9 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]], *, globs: Iterable[s
 def effective_concurrency(backend_name: str, requested: int | None) -> int:
     """Articles in flight: ``requested`` (at most 8 for the embedded model), else a default.
 
-    The embedded model decodes its articles in flight together in one model and defaults to one
-    (:func:`~diplo_extract.backends.embedded.default_sequences`); a server gets 4 requests at once.
+    The embedded model decodes its articles in flight together in one model
+    (:func:`~diplo_extract.backends.embedded.default_sequences`: 4 on two or more cores); a server gets 4
+    requests at once.
     """
     if requested:
         return max(1, min(requested, MAX_SEQUENCES) if backend_name == "embedded" else requested)
@@ -158,11 +159,9 @@ def embedded_plan(requested: int | None) -> str:
     """One line saying how the embedded model will run a batch of ``requested`` (None: the default)."""
     n = effective_concurrency("embedded", requested)
     if n > 1:
-        return f"embedded backend: {n} articles decoded together in one model"
-    if requested:
-        return "embedded backend: one article at a time"
-    return ("embedded backend: one article at a time (the default: on 2 cores, several decoded together "
-            "measured no faster; -j N decodes N together)")
+        chosen = "" if requested else f" (the default for {os.cpu_count()} cores; -j N to choose)"
+        return f"embedded backend: {n} articles decoded together in one model{chosen}"
+    return "embedded backend: one article at a time"
 
 
 def _within(path: Path, place: Path) -> bool:

@@ -203,14 +203,16 @@ def test_configuration_errors_stop_before_the_output_is_touched(tmp_path: Path,
 def test_embedded_backend_decodes_several_articles_together_and_says_how_many(tmp_path: Path) -> None:
     assert effective_concurrency("embedded", 16) == 8  # sequences of one model, bounded
     assert effective_concurrency("embedded", 3) == 3
-    assert effective_concurrency("embedded", None) == default_sequences() == 1  # measured: no faster on 2 cores
+    assert effective_concurrency("embedded", None) == default_sequences()
+    assert default_sequences(1) == 1 and default_sequences(2) == 4 and default_sequences(64) == 4
     assert effective_concurrency("openai", None) == 4 and effective_concurrency("openai", 16) == 16
     (tmp_path / "empty-folder").mkdir()
     result = CliRunner().invoke(app, ["batch", str(tmp_path / "empty-folder"), "--backend", "embedded", "-j", "3"])
     assert result.exit_code == 0, result.output
     assert "3 articles decoded together" in result.output and "done 0, failed 0" in result.output
     result = CliRunner().invoke(app, ["batch", str(tmp_path / "empty-folder"), "--backend", "embedded"])
-    assert "one article at a time (the default" in result.output and "-j N decodes N together" in result.output
+    assert f"{default_sequences()} articles decoded together in one model (the default for" in result.output \
+        or "one article at a time" in result.output
 
 
 def test_cli_batch_without_out_prints_lines_and_exits_1_on_failures(tmp_path: Path) -> None:
