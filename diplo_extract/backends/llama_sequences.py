@@ -136,8 +136,7 @@ class SequenceEngine:
         """An OpenAI-style chat completion, JSON constrained by ``response_format``'s schema when given."""
         unknown = {k: v for k, v in options.items() if _IGNORED_NEUTRAL.get(k, object()) != v}
         if unknown:
-            raise ConfigurationError(f"the embedded backend does not implement {sorted(unknown)} when it decodes "
-                                     "several sequences together")
+            raise ConfigurationError(f"the embedded backend does not implement the options {sorted(unknown)}")
         formatted = self._formatter(messages=messages)
         prompt = self._llama.tokenize(formatted.prompt.encode("utf-8"), add_bos=not formatted.added_special,
                                       special=True)
@@ -166,8 +165,8 @@ class SequenceEngine:
 
     def _sampler(self, response_format: dict[str, Any] | None, temperature: float, seed: int | None) -> Any:
         sampler = self._internals.LlamaSampler()
-        schema = (response_format or {}).get("schema") if (response_format or {}).get("type") == "json_object" \
-            else None
+        wanted = response_format or {}
+        schema = wanted.get("schema") if wanted.get("type") == "json_object" else None
         if schema is not None:
             key = json.dumps(schema, sort_keys=True)
             grammar = self._grammars.get(key)
@@ -213,12 +212,13 @@ class SequenceEngine:
                 request = self._queue.popleft()
                 # The free sequence that already holds the longest part of this prompt: an article's questions
                 # return to the sequence that read the article.
-                slot = max(free, key=lambda s: _common_prefix(s.cached, request.prompt))
-                self._start(slot, request)
+                shared, slot = max(((_common_prefix(s.cached, request.prompt), s) for s in free),
+                                   key=lambda pair: pair[0])
+                self._start(slot, request, shared)
         return True
 
-    def _start(self, slot: _Sequence, request: CompletionRequest) -> None:
-        kept = min(_common_prefix(slot.cached, request.prompt), len(request.prompt) - 1)
+    def _start(self, slot: _Sequence, request: CompletionRequest, shared: int) -> None:
+        kept = min(shared, len(request.prompt) - 1)  # at least one token evaluated, for its logits
         self._llama_cpp.llama_memory_seq_rm(self._context.memory, slot.seq_id, kept, -1)
         slot.cached = request.prompt[:kept]
         slot.pending = request.prompt[kept:]

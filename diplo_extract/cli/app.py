@@ -6,7 +6,6 @@ bad configuration), 1 for a runtime failure (endpoint down, model output unusabl
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import os
@@ -41,10 +40,10 @@ from diplo_extract.runs.batch import (
     BatchAborted,
     BatchOutcome,
     BatchSummary,
-    effective_concurrency,
     embedded_plan,
     expand_inputs,
     extract_files,
+    with_concurrency,
 )
 from diplo_extract.runs.ray_batch import DEFAULT_ACTORS, extract_with_ray
 from diplo_extract.text.reader import article_from_text
@@ -185,9 +184,7 @@ def eval_command(
     """Score extractions against gold annotations: precision, recall and F1 per field."""
     console = Console(stderr=True)
     config = resolve_config(backend, model=model, base_url=base_url, api_key=api_key)
-    workers = effective_concurrency(config.backend, concurrency or config.sequences)
-    if config.backend == "embedded":
-        config = dataclasses.replace(config, sequences=workers)
+    config, workers = with_concurrency(config, concurrency)
     options = ExtractOptions(threat_pass=threat_pass)
 
     def extract(text: str, article_id: str) -> ArticleExtraction:
@@ -288,7 +285,7 @@ def batch(
         raise typer.BadParameter(f"--format {output_format.value} writes a folder: give --out", param_hint="--out")
     config = resolve_config(backend, model=model, base_url=base_url, api_key=api_key)
     if config.backend == "embedded" and engine is Engine.RAY and concurrency:
-        config = dataclasses.replace(config, sequences=effective_concurrency("embedded", concurrency))
+        config, _ = with_concurrency(config, concurrency)
     if config.backend == "embedded" and engine is Engine.LOCAL:
         typer.echo(embedded_plan(concurrency or config.sequences), err=True)
     globs = [g.strip() for g in glob.split(",") if g.strip()]

@@ -142,8 +142,9 @@ def run_eval(gold_dir: Path, extract: ExtractFn, *, on_article: OnArticle | None
             results[futures[future]] = (row, record)
             if on_article:
                 on_article(row.article_id, None if error else row.score, error)
-    rows = [results[i][0] for i in range(len(pairs))]
-    first = next((record for _, record in (results[i] for i in range(len(pairs))) if record is not None), None)
+    ordered = [results[i] for i in range(len(pairs))]
+    rows = [row for row, _ in ordered]
+    first = next((record for _, record in ordered if record is not None), None)
     backend = first.provenance.backend if first else None
     model = first.provenance.model if first else None
     totals = EvalTotals(articles=len(rows), failed=sum(1 for r in rows if r.failed),

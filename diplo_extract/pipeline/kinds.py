@@ -92,12 +92,12 @@ def status_from_report(meeting: LLMMeeting) -> LLMMeeting:
     held but the sentence only announces it ("will be held", "состоится", "sẽ diễn ra", "将于") with no word
     reporting something that took place.
     """
-    rest = _ANNOUNCED.sub(" ", meeting.quote)  # "will be held" holds "held": not a report of the past
-    past = _PAST_REPORT.search(rest) or _PAST_ANY.search(rest)
     if meeting.status in (LLMMeetingStatus.PLANNED, LLMMeetingStatus.PROPOSED):
         if _PAST_REPORT.search(meeting.quote) and not _FUTURE.search(meeting.quote):
             return meeting.model_copy(update={"status": LLMMeetingStatus.HELD})
         return meeting
-    if meeting.status is LLMMeetingStatus.HELD and _ANNOUNCED.search(meeting.quote) and not past:
-        return meeting.model_copy(update={"status": LLMMeetingStatus.PLANNED})
+    if meeting.status is LLMMeetingStatus.HELD and _ANNOUNCED.search(meeting.quote):
+        rest = _ANNOUNCED.sub(" ", meeting.quote)  # "will be held" holds "held": not a report of the past
+        if not (_PAST_REPORT.search(rest) or _PAST_ANY.search(rest)):
+            return meeting.model_copy(update={"status": LLMMeetingStatus.PLANNED})
     return meeting

@@ -155,6 +155,18 @@ def effective_concurrency(backend_name: str, requested: int | None) -> int:
     return default_sequences() if backend_name == "embedded" else DEFAULT_CONCURRENCY
 
 
+def with_concurrency(config: BackendConfig, requested: int | None) -> tuple[BackendConfig, int]:
+    """The articles in flight, and the config whose embedded model decodes that many together.
+
+    ``requested`` wins, else the config's own sequences, else the default of :func:`effective_concurrency`.
+    """
+    workers = effective_concurrency(config.backend, requested or config.sequences)
+    if config.backend == "embedded":
+        # N articles in flight are N sequences of one model, decoded together.
+        config = dataclasses.replace(config, sequences=workers)
+    return config, workers
+
+
 def embedded_plan(requested: int | None) -> str:
     """One line saying how the embedded model will run a batch of ``requested`` (None: the default)."""
     n = effective_concurrency("embedded", requested)
@@ -328,11 +340,9 @@ def extract_files(paths: Iterable[str | os.PathLike[str]], *, out: str | os.Path
     if output_format in FOLDER_FORMATS and out is None:
         raise ConfigurationError(f"the {output_format} format writes a folder: give out")
     config = config or resolve_config(backend, model=model, base_url=base_url, api_key=api_key)
-    workers = effective_concurrency(config.backend, concurrency or config.sequences)
     if config.backend == "embedded":
         _log.info(embedded_plan(concurrency or config.sequences))
-        # N articles in flight are N sequences of one model, decoded together.
-        config = dataclasses.replace(config, sequences=workers)
+    config, workers = with_concurrency(config, concurrency)
     api.get_extractor(config)  # configuration errors now, before any output is touched
     journal_path: Path | None = None
     if out is not None:
