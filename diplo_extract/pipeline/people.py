@@ -72,8 +72,11 @@ def split_title_from_name(name: str) -> tuple[str, str]:
     return " ".join(tokens[:cut]), " ".join(tokens[cut:])
 
 
+_AROUND_A_WORD = ".,'’()\"«»"  # punctuation a model's name keeps around a word
+
+
 def _is_name_word(token: str) -> bool:
-    bare = token.strip(".,'’()\"«»")
+    bare = token.strip(_AROUND_A_WORD)
     if not bare or not bare[0].islower():  # capitalised, or a script without case (Chinese)
         return True
     folded = bare.casefold()
@@ -90,7 +93,7 @@ def _trailing_name(words: str) -> str:
         return ""
     run: list[str] = []
     for token in reversed(tokens):
-        bare = token.strip(".,'’()\"«»")
+        bare = token.strip(_AROUND_A_WORD)
         if not _is_name_word(token) or is_title_token(token) or _is_acronym(bare) or _BODY_WORD.fullmatch(bare):
             break
         run.insert(0, token)
