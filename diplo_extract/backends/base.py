@@ -20,6 +20,7 @@ from instructor.core.hooks import Hooks
 from pydantic import BaseModel
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
+from diplo_extract.backends.answer_cache import AnswerCache
 from diplo_extract.backends.retry import RetryPolicy, is_transient, retry_after_seconds, unwrap
 from diplo_extract.errors import (
     AuthenticationError,
@@ -134,6 +135,7 @@ class Backend(ABC):
         self.settings = settings or GenerationSettings()
         self.retry_policy = retry_policy or RetryPolicy()
         self._patched: Callable[..., Any] | None = None
+        self.answer_cache: AnswerCache | None = None  # set before the first call to reuse the model's answers
         self._create_lock = threading.Lock()  # batch threads share a backend: build its client once
 
     @abstractmethod
@@ -160,7 +162,10 @@ class Backend(ABC):
             # JSON_SCHEMA mode keeps the schema out of the prompt (llama.cpp enforces it as a grammar), so
             # every pass over an article shares the same prompt prefix; TOOLS mode would prepend each pass's
             # tool schema to the system message and defeat the KV cache.
-            self._patched = instructor.patch(create=self._raw_create(), mode=instructor.Mode.JSON_SCHEMA)
+            create = self._raw_create()
+            if self.answer_cache is not None:
+                create = self.answer_cache.wrap(create, scope=f"{self.name}\x1f{self.model}")
+            self._patched = instructor.patch(create=create, mode=instructor.Mode.JSON_SCHEMA)
         return self._patched
 
     def generate(self, messages: Messages, response_model: type[ModelT], *, max_tokens: int,

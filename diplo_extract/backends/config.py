@@ -6,7 +6,9 @@ Environment: ``DIPLO_EXTRACT_BACKEND`` (``embedded`` or ``openai``), ``DIPLO_EXT
 e.g. ``{"repeat_penalty": 1.0}`` for llama.cpp's server), ``DIPLO_EXTRACT_SERVER_FLAVOR`` (``auto``,
 ``openai`` or ``llama_cpp``: how structured output is requested), ``DIPLO_EXTRACT_MAX_ATTEMPTS`` (transport
 attempts), ``DIPLO_EXTRACT_TIMEOUT`` (seconds per request in all, connect to last byte),
-``DIPLO_EXTRACT_SEQUENCES`` (embedded backend: articles decoded together in one model; batch's ``-j``).
+``DIPLO_EXTRACT_SEQUENCES`` (embedded backend: articles decoded together in one model; batch's ``-j``),
+``DIPLO_EXTRACT_ANSWER_CACHE`` (``1`` or a file: keep the model's answers, :mod:`~diplo_extract.backends.
+answer_cache`).
 Every base URL must be an ``http://`` or ``https://`` URL with a host (else :class:`ConfigurationError`); the
 API key and URL passwords are registered as secrets (:func:`diplo_extract.errors.register_secret`).
 Setting ``OPENAI_BASE_URL``, ``DIPLO_EXTRACT_BASE_URLS`` or ``OPENAI_API_KEY`` alone selects the ``openai``
@@ -22,7 +24,9 @@ import os
 import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from diplo_extract.backends.answer_cache import ANSWER_CACHE_ENV, answer_cache_path
 from diplo_extract.backends.endpoints import split_base_urls
 from diplo_extract.errors import ConfigurationError, redact_url, register_secret
 
@@ -42,6 +46,7 @@ class BackendConfig:
     extra_body: dict[str, object]
     server_flavor: str = "auto"
     sequences: int | None = None  # embedded: articles decoded together (None: one; batch and eval choose more)
+    answer_cache: str | None = None  # a file of the model's answers by exact request; None: every call asks
 
     @property
     def base_urls(self) -> list[str]:
@@ -112,7 +117,12 @@ def resolve_config(backend: str | None = None, *, model: str | None = None,
         extra_body=extra_body if extra_body is not None else _extra_body_from_env(),
         server_flavor=(server_flavor or env.get("DIPLO_EXTRACT_SERVER_FLAVOR") or "auto").strip().lower(),
         sequences=sequences or (int_env(SEQUENCES_ENV, 1) if env.get(SEQUENCES_ENV) else None),
+        answer_cache=_path_text(answer_cache_path(env.get(ANSWER_CACHE_ENV))),
     )
+
+
+def _path_text(path: Path | None) -> str | None:
+    return None if path is None else str(path)
 
 
 def int_env(name: str, default: int) -> int:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from diplo_extract.backends.answer_cache import open_answer_cache
 from diplo_extract.backends.base import Backend, GenerationSettings
 from diplo_extract.backends.config import BackendConfig, float_env, int_env
 from diplo_extract.backends.embedded import LLAMA_CPP_EXTRAS, EmbeddedBackend
@@ -49,4 +51,7 @@ _FACTORIES: dict[str, Callable[[BackendConfig], Backend]] = {
 
 def create_backend(config: BackendConfig) -> Backend:
     """Build the backend a resolved configuration names (nothing is loaded until first use)."""
-    return _FACTORIES[config.backend](config)
+    backend = _FACTORIES[config.backend](config)
+    if config.answer_cache:
+        backend.answer_cache = open_answer_cache(Path(config.answer_cache))
+    return backend
