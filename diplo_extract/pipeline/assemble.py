@@ -26,7 +26,7 @@ from diplo_extract.core.schema import (
 from diplo_extract.pipeline.attribution import MeetingLocator
 from diplo_extract.pipeline.people import participant_country, same_participant
 from diplo_extract.text.countries import to_country_code
-from diplo_extract.text.dates import resolve_date
+from diplo_extract.text.dates import date_phrase_in, resolve_date
 from diplo_extract.text.grounding import locate
 from diplo_extract.text.lexicon import find_cooperation_areas, find_threats
 from diplo_extract.text.names import kazakh_nominative, name_key
@@ -204,6 +204,12 @@ class Assembler:
             return None
         date_text = self.date_in_text(raw.date_text, path)
         date = resolve_date(date_text, self.anchor, previous=previous_date) if date_text else None
+        if date is None:
+            # The model gave no date it could be held to; the sentence that reports the meeting often has one.
+            written = date_phrase_in(raw.quote)
+            found = resolve_date(written, self.anchor, previous=previous_date) if written else None
+            if found is not None:
+                date, date_text = found, written
         parties = list(dict.fromkeys(p.country for p in participants if p.country))
         city = raw.city.strip() or None
         return Meeting(

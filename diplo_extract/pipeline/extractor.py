@@ -21,6 +21,7 @@ from diplo_extract.core.options import ExtractOptions
 from diplo_extract.core.schema import ArticleExtraction, ArticleMeta, Meeting, Provenance, TokenUsage
 from diplo_extract.core.version import __version__
 from diplo_extract.pipeline.assemble import Assembler, describe
+from diplo_extract.pipeline.attendance import attendance_lists, with_attendees
 from diplo_extract.pipeline.attribution import MeetingLocator
 from diplo_extract.pipeline.kinds import kind_from_report, split_bilateral_calls, status_from_report
 from diplo_extract.pipeline.merge import merge_meetings
@@ -92,6 +93,7 @@ class Extractor:
                                f"dropped a reported {merged.kind.value}: it names no person ({describe(merged)})")
                 continue
             reported.append(merged)
+        reported = with_attendees(reported, attendance_lists(text, sentences))
         locator = MeetingLocator(text, reported)
         threats = assembler.threats(answers.threats, locator)
         areas = assembler.cooperation(locator)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus
+from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus, LLMParticipant
 from diplo_extract.core.schema import MeetingKind
 from diplo_extract.pipeline.people import participant_country
 
@@ -47,24 +47,52 @@ def kind_from_report(meeting: LLMMeeting) -> LLMMeeting:
     return meeting
 
 
-def split_bilateral_calls(meeting: LLMMeeting) -> list[LLMMeeting]:
-    """Split a phone call the model reported with three or more countries into one call per counterpart.
+# Words that say one sentence reports several interactions, one per counterpart: "met separately with",
+# 分别会见, "các cuộc hội đàm với" (the talks with), "lần lượt"
+# (in turn), "отдельные встречи", "поочерёдно", "жеке-жеке" (one by one).
+_SEPARATE = re.compile(r"\bseparately\b|\bseparate (?:meetings|talks|bilateral|calls|telephone|phone)|"
+                       r"\bbilateral (?:meetings|talks) with\b|\bone-on-one meetings\b|分别|"
+                       r"\bcác cuộc (?:hội đàm|gặp|hội kiến|tiếp|làm việc|điện đàm)|\blần lượt\b|\briêng rẽ\b|"
+                       r"отдельн\w+ (?:встреч|переговор|бесед)|по отдельности|поочер[её]дно|"
+                       r"двусторонн\w+ встреч|ряд (?:двусторонних )?встреч|жеке-жеке|кезек-кезек|"
+                       r"екіжақты кездесулер", re.IGNORECASE)
 
-    "X held phone conversations respectively with A and with B" is two calls, but a small model tends to
-    report one call with three people. Calls are bilateral unless the article says otherwise, so a call
-    whose named people represent three or more countries becomes one call between the first-named person
-    (the one the article is about) and each counterpart of another country.
+
+def split_bilateral_calls(meeting: LLMMeeting) -> list[LLMMeeting]:
+    """Split one reported interaction into the bilateral ones the article means.
+
+    A small model tends to report "X held phone conversations with A and with B" or "X met separately with A
+    and B" as one interaction with three people. Two classes of report are split into one interaction
+    between the first-named person (the one the article is about, with companions of the same country) and
+    each counterpart:
+    - a phone call whose named people represent three or more countries (calls are bilateral unless the
+      article says otherwise), one call per counterpart of another country;
+    - any interaction whose sentence says the interactions were separate (:data:`_SEPARATE`) and that names
+      two or more counterparts: one per counterpart country when every counterpart's country is known and
+      they differ, else one per counterpart.
     """
-    if meeting.kind not in _BILATERAL_KINDS:
-        return [meeting]
     named = [p for p in meeting.participants if p.name.strip()]
-    codes = [participant_country(p.country, p.title, p.organization) for p in named]
-    if len(named) < 3 or None in codes or len(set(codes)) < 3:
+    if len(named) < 3:
         return [meeting]
+    codes = [participant_country(p.country, p.title, p.organization) for p in named]
     host, host_code = named[0], codes[0]
-    counterparts = [p for p, code in zip(named[1:], codes[1:], strict=True) if code != host_code]
-    companions = [p for p, code in zip(named[1:], codes[1:], strict=True) if code == host_code]
-    return [meeting.model_copy(update={"participants": [host, *companions, other]}) for other in counterparts]
+    others = list(zip(named[1:], codes[1:], strict=True))
+    companions = [p for p, code in others if host_code is not None and code == host_code]
+    counterparts = [(p, code) for p, code in others if host_code is None or code != host_code]
+    if meeting.kind in _BILATERAL_KINDS and None not in codes and len(set(codes)) >= 3:
+        return [meeting.model_copy(update={"participants": [host, *companions, other]})
+                for other, _code in counterparts]
+    if len(counterparts) < 2 or not _SEPARATE.search(meeting.quote):
+        return [meeting]
+    sides: dict[str | None, list[LLMParticipant]] = {}
+    for person, code in counterparts:
+        sides.setdefault(code, []).append(person)
+    by_person = None in sides or len(sides) < 2
+    groups = [[person] for person, _code in counterparts] if by_person else list(sides.values())
+    # Each part is a bilateral meeting, whatever the size of the whole made :func:`kind_from_report` call it.
+    kind = MeetingKind.MEETING if meeting.kind in (MeetingKind.CONFERENCE, MeetingKind.SUMMIT) else meeting.kind
+    return [meeting.model_copy(update={"participants": [host, *companions, *group], "kind": kind})
+            for group in groups]
 
 
 # A small model marks reports of past interactions "planned" when the sentence opens with "Earlier" or names

@@ -94,7 +94,7 @@ def _trailing_name(words: str) -> str:
     run: list[str] = []
     for token in reversed(tokens):
         bare = token.strip(_AROUND_A_WORD)
-        if not _is_name_word(token) or is_title_token(token) or _is_acronym(bare) or _BODY_WORD.fullmatch(bare):
+        if not _is_name_word(token) or is_title_token(token) or is_acronym(bare) or _BODY_WORD.fullmatch(bare):
             break
         run.insert(0, token)
     if len(run) < 2 or not words.rstrip().endswith(run[-1]) or to_country_code(" ".join(run)):
@@ -145,15 +145,15 @@ _KAZAKH_BODY = re.compile(r"(?:министрлі|комитет|департа�
                           re.IGNORECASE)
 
 
-def _is_acronym(word: str) -> bool:
-    # "FBI", "UNODC", "МВД", "ШЫҰ": two or more capitals, any script.
+def is_acronym(word: str) -> bool:
+    """Whether a word is an acronym: two or more capitals, any script ("FBI", "UNODC", "МВД", "ШЫҰ")."""
     return len(word) >= 2 and word.isalpha() and word.isupper()
 
 
 def _is_body(name: str) -> bool:
     # "International Criminal Police Organization (ICPO)": the body's name without its bracketed acronym.
     bare = re.sub(r"\s*\([^)]*\)$", "", name.strip()).rstrip(".")
-    return bool(_is_acronym(bare) or _BODY_NAME.search(bare) or _KAZAKH_BODY.search(bare))
+    return bool(is_acronym(bare) or _BODY_NAME.search(bare) or _KAZAKH_BODY.search(bare))
 
 
 def as_delegation(person: LLMParticipant) -> LLMParticipant:

@@ -17,7 +17,7 @@ from typing import Final
 
 import dateparser
 
-__all__ = ["ArticleDates", "MonthAnchor", "find_article_dates", "resolve_date"]
+__all__ = ["ArticleDates", "MonthAnchor", "date_phrase_in", "find_article_dates", "resolve_date"]
 
 _HEAD_CHARS = 800
 # A year-less date may be up to a week after the anchor (articles announce imminent visits); beyond
@@ -506,3 +506,44 @@ def _published_in(head: str, dateline_at: tuple[int, int] | None) -> dt.date | N
             if found is not None and (labelled or above or len(line.strip()) <= 60):
                 candidates.append((m.start(), found))
     return min(candidates)[1] if candidates else None
+
+
+# A day of the month alone inside a Chinese sentence ("大西北网讯 6日,..."), not a part of "5月6日".
+_ZH_DAY_IN_TEXT: Final = re.compile(r"(?<![\d月])(?P<day>\d{1,2})\s*[日号號](?![元])")
+_EN_WEEKDAY_IN_TEXT: Final = re.compile(r"\bon\s+(?:" + "|".join(_WEEKDAYS) + r")\b", re.I)
+_EN_RELATIVE_IN_TEXT: Final = re.compile(r"\b(?:today|yesterday|the day before yesterday|the same day|"
+                                         r"the next day|the following day)\b", re.I)
+
+
+def date_phrase_in(sentence: str) -> str | None:
+    """The words of ``sentence`` that say on which day it happened, as written, or None.
+
+    For a meeting whose date the model did not give: the sentence that reports it usually dates it ("6日",
+    "в пятницу", "накануне, 3 февраля", "ngày 13.1", "on Monday"). Written dates come first, then a day of
+    the month, a weekday, and words relative to the dateline. A bare "30/10" counts only after a Vietnamese
+    time-of-day word, as in :func:`resolve_date`.
+    """
+    candidates: list[re.Match[str]] = []
+    for form in _FOREIGN_WRITTEN:
+        for written in form.finditer(sentence):
+            cue = sentence[max(0, written.start() - 12):written.start()]
+            if form is _FOREIGN_WRITTEN[-1] and not _VI_CUE.search(cue):
+                continue
+            candidates.append(written)
+            break
+    candidates.extend(found for form in _DATE_FORMS if (found := form.search(sentence)) is not None)
+    if candidates:
+        return min(candidates, key=lambda m: m.start()).group(0)
+    for pattern in (_ZH_DAY_IN_TEXT, *(p for p, _lang in _FOREIGN_WEEKDAYS), _EN_WEEKDAY_IN_TEXT,
+                    _EN_RELATIVE_IN_TEXT):
+        if (said := pattern.search(sentence)) is not None:
+            end = said.end()
+            while end < len(sentence) and sentence[end].isalpha() and not _is_cjk(sentence[end]):
+                end += 1  # the whole word: "в пятницу", not the stem the pattern stops at
+            return sentence[said.start():end].strip()
+    lowered = sentence.lower()
+    for phrase, _offset in _FOREIGN_OFFSETS_LONGEST_FIRST:
+        at = lowered.find(phrase)
+        if at >= 0 and (_is_cjk(phrase) or re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", lowered)):
+            return sentence[at:at + len(phrase)]
+    return None

@@ -2,7 +2,7 @@
 
 Sentences end at '.', '!' or '?' followed by whitespace (or a closing quote, or the end of the text), at the
 CJK marks '。！？' and at newlines. A full stop after a short capitalised abbreviation or an initial ("Mr.",
-"Lt. Gen.", "U.S.") or before a lower-case word does not end one: a name cut from its title would leave the
+"Lt. Gen.", "U.S.", "С. Лавров") or before a lower-case word does not end one: a name cut from its title would leave the
 title in one sentence and the person in the next.
 """
 
@@ -14,7 +14,10 @@ from dataclasses import dataclass
 _SENTENCE_END_ASCII = frozenset(".!?")
 _SENTENCE_END_ALWAYS = frozenset("。！？\n")
 _CLOSERS = frozenset("\"')]}’”»")
-_ABBREVIATION = re.compile(r"(?:^|[\s(\"'])(?:[A-Z][a-z]{0,2}|[A-Z](?:\.[A-Z])*|[a-z])$")
+# Cyrillic initials too ("С. Лавров", "Д.Ф. Мезенцев"); a lower-case Cyrillic letter is not one ("в 2014 г."
+# ends sentences).
+_UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
+_ABBREVIATION = re.compile(rf"(?:^|[\s(\"'])(?:[{_UPPER}][a-zа-яёәғқңөұүһі]{{0,2}}|[{_UPPER}](?:\.[{_UPPER}])*|[a-z])$")
 
 
 def trim_whitespace(text: str, start: int, end: int) -> tuple[int, int]:

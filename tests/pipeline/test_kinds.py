@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus
-from diplo_extract.pipeline.kinds import kind_from_report, status_from_report
+from diplo_extract.pipeline.kinds import kind_from_report, split_bilateral_calls, status_from_report
 
 
 def _reported(sentence: str, status: str) -> LLMMeeting:
@@ -50,3 +50,51 @@ def test_a_held_report_that_only_announces_is_planned(sentence: str, expected: s
 def test_reporting_words_of_every_source_language_settle_the_kind(sentence: str, kind: str) -> None:
     meeting = LLMMeeting(quote=sentence, kind="meeting", status="held")
     assert kind_from_report(meeting).kind.value == kind
+
+
+def _person(name: str, country: str) -> dict[str, str]:
+    return {"name": name, "country": country}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Minister Shanmugam held separate bilateral meetings with Minister Anies and Minister Vo.",
+    "郭声琨在北京分别会见了土耳其警察总监和美国国土安全部长。",
+    "Bộ trưởng Tô Lâm đã có các cuộc hội đàm với Mạnh Kiến Trụ và Quách Thanh Côn.",
+    "Министр провел отдельные встречи с коллегами из Таджикистана и Узбекистана.",
+])
+def test_a_report_of_separate_interactions_is_one_per_counterpart(sentence: str) -> None:
+    # Three countries made kind_from_report call the whole a conference; each part is a meeting.
+    meeting = LLMMeeting(quote=sentence, kind="conference", status="held", participants=[
+        _person("Host Person", "Singapore"), _person("Aide Person", "Singapore"),
+        _person("First Guest", "Indonesia"), _person("Second Guest", "Vietnam")])
+    parts = split_bilateral_calls(meeting)
+    assert [[p.name for p in part.participants] for part in parts] == [
+        ["Host Person", "Aide Person", "First Guest"], ["Host Person", "Aide Person", "Second Guest"]]
+    assert {part.kind.value for part in parts} == {"meeting"}
+
+
+def test_separate_interactions_with_one_country_are_one_per_counterpart() -> None:
+    meeting = LLMMeeting(quote="Bộ trưởng Tô Lâm đã có các cuộc hội đàm với Mạnh Kiến Trụ; Quách Thanh Côn.",
+                         kind="meeting", status="held",
+                         participants=[_person("Tô Lâm", "Việt Nam"), _person("Mạnh Kiến Trụ", "Trung Quốc"),
+                                       _person("Quách Thanh Côn", "Trung Quốc")])
+    assert len(split_bilateral_calls(meeting)) == 2
+
+
+@pytest.mark.parametrize("sentence", [
+    "The minister met the ministers of Indonesia and Vietnam.",  # one meeting of three, as far as it says
+    "The Council of Ministers met in Tashkent.",
+])
+def test_a_meeting_of_three_without_words_for_separate_ones_stays_one(sentence: str) -> None:
+    meeting = LLMMeeting(quote=sentence, kind="meeting", status="held", participants=[
+        _person("Host Person", "Singapore"), _person("First Guest", "Indonesia"), _person("Second Guest", "Vietnam")])
+    assert split_bilateral_calls(meeting) == [meeting]
+
+
+def test_a_call_with_three_countries_is_split_without_words_for_it() -> None:
+    meeting = LLMMeeting(quote="Zhao held phone talks with the UAE deputy PM and the Kazakh minister.",
+                         kind="phone_call", status="held", participants=[
+                             _person("Zhao Kezhi", "China"), _person("Saif", "UAE"),
+                             _person("Turgumbayev", "Kazakhstan")])
+    assert [[p.name for p in part.participants] for part in split_bilateral_calls(meeting)] == [
+        ["Zhao Kezhi", "Saif"], ["Zhao Kezhi", "Turgumbayev"]]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diplo_extract.text.dates import ArticleDates, find_article_dates, resolve_date
+from diplo_extract.text.dates import ArticleDates, date_phrase_in, find_article_dates, resolve_date
 
 D = dt.date
 XINHUA_MON = D(2021, 6, 7)  # Monday: the "BEIJING, June 7 (Xinhua)" dateline
@@ -285,3 +285,26 @@ def test_foreign_publication_dates_and_months() -> None:
     assert resolve_date("on Monday", dates.anchor) is None
     assert resolve_date("ngày 3.2", dates.anchor) is None
     assert resolve_date("15 March 2017", dates.anchor) == D(2017, 3, 15)
+
+
+@pytest.mark.parametrize(("sentence", "phrase", "anchor", "expected"), [
+    ("新华社讯 12日,两国内政部长在北京举行会谈。", "12日", D(2019, 3, 13), D(2019, 3, 12)),
+    ("В четверг в 15.00 состоялся телефонный разговор министров.", "В четверг", D(2010, 6, 5), D(2010, 6, 3)),
+    ("Соглашение было подписано накануне, 14 мая, в Бишкеке.", "14 мая", D(2012, 5, 15), D(2012, 5, 14)),
+    ("Chiều 21.3, tại Hà Nội, Bộ trưởng đã tiếp Đại sứ.", "21.3", D(2018, 3, 22), D(2018, 3, 21)),
+    ("The two ministers met on Tuesday in Baku.", "on Tuesday", D(2023, 9, 7), D(2023, 9, 5)),
+    ("Кеше министрлер кездесті.", "Кеше", D(2022, 5, 18), D(2022, 5, 17)),
+])
+def test_the_reporting_sentence_dates_a_meeting(sentence: str, phrase: str, anchor: D, expected: D) -> None:
+    assert date_phrase_in(sentence) == phrase
+    assert resolve_date(phrase, anchor) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "The minister met his counterpart in Baku.",
+    "Министр провел 12 встреч в 2020 году.",
+    "Hai bên đạt 3/4 mục tiêu.",  # a share, not a date: no time-of-day word before it
+    "第12次会议在北京举行。",
+])
+def test_a_sentence_without_a_day_has_no_date_phrase(sentence: str) -> None:
+    assert date_phrase_in(sentence) is None

@@ -52,3 +52,9 @@ def test_an_article_splits_into_numbered_sentences_that_keep_titles_with_names()
 def test_chinese_sentences_end_at_full_width_marks() -> None:
     assert [ZH[s.start:s.end] for s in split_sentences(ZH)] == [
         "国务委员、公安部部长赵克志在北京会见哈萨克斯坦反腐败署署长。", "双方同意加强执法安全合作。"]
+
+
+def test_cyrillic_initials_do_not_end_a_sentence() -> None:
+    text = "Кеңеске министрі А. Мусинов, Д.Ф. Мезенцев қатысты. Встреча прошла в 2014 г. Министр уехал."
+    assert [text[s.start:s.end] for s in split_sentences(text)] == [
+        "Кеңеске министрі А. Мусинов, Д.Ф. Мезенцев қатысты.", "Встреча прошла в 2014 г.", "Министр уехал."]

@@ -1,0 +1,181 @@
+"""People an article lists as attending a meeting, read by code: "X, Y and Z also took part", "参加会见".
+
+Reports name the principals in the sentence that reports a meeting and list the rest in a sentence of its own:
+"The meeting was attended by A, B, C ...", "Also present were ...", "中国驻缅甸大使洪亮,公安部副部长李伟 ...
+参加会见和会议", "В заседании приняли участие ...", "... Камилов қатысты", "Tham dự có ...". A small model
+asked about the meeting lists two or three of them and stops; the list itself is regular enough for code: the
+names are found in the sentence, titles split off, and the people join the meeting the sentence belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from diplo_extract.core.llm_schema import LLMMeeting, LLMParticipant
+from diplo_extract.pipeline.people import (
+    clean_participant,
+    is_acronym,
+    is_title_token,
+    participant_country,
+    same_participant,
+)
+from diplo_extract.text.countries import countries_in
+from diplo_extract.text.names import HONORIFICS
+from diplo_extract.text.sentences import Sentence
+
+# Words that say a sentence lists who attended, in each language of the sources.
+_ATTENDED = re.compile(
+    r"\b(?:attended by|(?:were|was) (?:also )?present|also present were|accompanied by|took part in (?:the|this)|"
+    r"participated in (?:the|this)|(?:delegation|delegations) (?:included|comprised|consisted)|"
+    r"also (?:attended|participated|took part))\b|"
+    r"(?:参加|出席|陪同)(?:了)?(?:会见|会谈|会议|会晤|上述活动|活动|签字仪式)|"
+    r"(?:приняли|принял|принимали|принимал)\s+участие|\bв состав делегации\b|\bприсутствовал|"
+    r"\bқатысты\b|\bқатысқан\b|"
+    r"\b(?:tham dự|cùng dự|cùng tham dự|cùng đi|có mặt)\b",
+    re.IGNORECASE)
+_HAN = r"\u4e00-\u9fff"
+# A Chinese list item: titles, then the name (two to four characters) right after the last character that
+# ends a title (部长, 大使, 主席, 助理, 主任, 书记, 委员, 司令, 总监 ...).
+_HAN_ITEM = re.compile(rf"^([{_HAN}、·]*[长使席理任记员官监令师])([{_HAN}·]{{2,4}})$")
+_HAN_VERB = re.compile(r"(?:等)?(?:参加|出席|陪同)(?:了)?.*$")
+_CAPITAL = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІĐÂÊÔƠƯ"
+# Runs of capitalised words (with name particles and initials, "С. Лавров", "Д.Ф. Мезенцев") and the title
+# words before them: what :func:`~diplo_extract.pipeline.people.clean_participant` splits into title and name.
+_WORDS = re.compile(
+    rf"(?:[{_CAPITAL}][\w'’.-]*\s+|(?:bin|ibn|al|el|de|van|von)\s+)*"
+    rf"(?:(?:[{_CAPITAL}]\.\s?){{1,2}}[{_CAPITAL}][\w'’-]+|[{_CAPITAL}][\w'’-]+)")
+
+
+_HONORIFIC_WORDS = frozenset(word.casefold().strip(".") for phrase in HONORIFICS for word in phrase.split())
+# Capitalised words of bodies, events and places that a run of capitals in a list of attendees may hold.
+_NOT_NAME = re.compile(
+    r"(?i:ministry|department|office|bureau|agency|administration|directorate|committee|commission|councils?|"
+    r"service|secretariat|forces?|government|embassy|delegations?|organi[sz]ation|structure|forum|ceremony|"
+    r"conference|meeting|session|summit|cooperation|territory|republic|region|regional|province|city|"
+    r"heads?|members?|officials?|representatives?|other|control|aide|presidential|programme|program|"
+    r"centre|center|court|university|institute|international|mp|jr)")
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """One sentence that lists attendees, and the people it names."""
+
+    sentence: int
+    people: list[LLMParticipant]
+    # A Chinese list names its own government's officials by office alone ("公安部副部长李伟"): a person whose
+    # title names no country is on the side of the meeting's first-named person.
+    home_side: bool = False
+
+
+def _han_people(words: str) -> list[LLMParticipant]:
+    listed = _HAN_VERB.sub("", words.strip().rstrip("。"))
+    people = []
+    for item in re.split(r"[,，;；]", listed):
+        # "、" joins a person's titles ("云南省副省长、公安厅厅长张太原") and people ("副部长陈智敏、副部长郑泽光"):
+        # a part that ends in a name is a person, a part that does not is a title of the next one.
+        titles = ""
+        for part in item.strip().split("、"):
+            found = _HAN_ITEM.match(part)
+            if found:
+                people.append(LLMParticipant(name=found.group(2), title=titles + found.group(1)))
+                titles = ""
+            else:
+                titles += part + "、"
+    return people
+
+
+def _title_like(token: str) -> bool:
+    bare = token.strip(".,'’()")
+    return (is_title_token(bare) or is_acronym(bare) or bare.casefold() in _HONORIFIC_WORDS
+            or any(is_title_token(part) for part in bare.split("-") if part))
+
+
+# What separates the items of a list of attendees.
+_SEPARATOR = re.compile(r"[,;:]|\s(?:and|as well as|и|пен|мен|және|và)\s")
+
+
+def _item_around(words: str, start: int, end: int) -> str:
+    """The list item holding ``words[start:end]``: from the separator before it to the one after it."""
+    before = [m.end() for m in _SEPARATOR.finditer(words, 0, start)]
+    after = _SEPARATOR.search(words, end)
+    return words[before[-1] if before else 0:after.start() if after else len(words)]
+
+
+def _cased_people(words: str) -> list[LLMParticipant]:
+    people = []
+    for run in _WORDS.finditer(words):
+        tokens = run.group(0).strip(" .").split()
+        cut = 0
+        while cut < len(tokens) - 1 and _title_like(tokens[cut]):
+            cut += 1
+        name = " ".join(tokens[cut:])
+        # One word is a surname at most ("Rai"): too little to tell a person from a place. A run with a title
+        # or body word left inside ("New Zealand Foreign Minister", "Opening Ceremony") is no name.
+        if (len(tokens) - cut < 2 and "." not in name) or any(_title_like(t) or _NOT_NAME.fullmatch(t.strip(".,"))
+                                                              for t in tokens[cut:]):
+            continue
+        person = clean_participant(LLMParticipant(name=name))
+        if not person.name.strip():
+            continue
+        # The person's country and title are in their item of the list, before or after the name
+        # ("Қазақстан Республикасының Сыртқы істер министрі А. Мусинов", "Liang Yun from the Ministry of
+        # Public Security of China").
+        item = _item_around(words, run.start(), run.end())
+        before, _, after = item.partition(name)
+        said = list(_ATTENDED.finditer(before))
+        title = " ".join(before[said[-1].end() if said else 0:].split())
+        # The title before a name says whose official he is; "from the Ministry ... of India" after it.
+        found = countries_in(before)[-1:] or countries_in(after)[:1]
+        people.append(person.model_copy(update={"title": title[:80], "country": found[0] if found else ""}))
+    return people
+
+
+def attendance_lists(text: str, sentences: Sequence[Sentence]) -> list[Attendance]:
+    """The sentences of ``text`` that list attendees by name, with those people (titles split off)."""
+    found = []
+    for sentence in sentences:
+        words = text[sentence.start:sentence.end]
+        if not _ATTENDED.search(words):
+            continue
+        han = re.search(f"[{_HAN}]{{6}}", words) is not None
+        people = _han_people(words) if han else _cased_people(words)
+        if people:
+            found.append(Attendance(sentence.number, people, home_side=han))
+    return found
+
+
+def _owner(meetings: Sequence[LLMMeeting], number: int) -> int | None:
+    """The meeting an attendance sentence belongs to: the last one reported at or before it, else the first."""
+    before = [i for i, m in enumerate(meetings) if m.sentence <= number]
+    if before:
+        return max(before, key=lambda i: meetings[i].sentence)
+    return 0 if meetings else None
+
+
+def with_attendees(meetings: list[LLMMeeting], attendance: Sequence[Attendance]) -> list[LLMMeeting]:
+    """``meetings`` with the people of each attendance sentence added to the meeting it belongs to.
+
+    A listed person's country is the one their list item names; else, in a list of the publisher's own
+    officials (:attr:`Attendance.home_side`), the country of the meeting's first-named person.
+    """
+    result = list(meetings)
+    for listed in attendance:
+        index = _owner(result, listed.sentence)
+        if index is None:
+            continue
+        meeting = result[index]
+        host = next((p for p in meeting.participants if p.name.strip()), None)
+        host_country = participant_country(host.country, host.title, host.organization) if host else None
+        people = list(meeting.participants)
+        for person in listed.people:
+            if any(same_participant(person.name, person.organization, other.name, other.organization)
+                   for other in people):
+                continue
+            named = countries_in(person.title)
+            home = host_country if listed.home_side else None
+            country = person.country or (named[0] if named else home or "")
+            people.append(person.model_copy(update={"country": country}))
+        result[index] = meeting.model_copy(update={"participants": people})
+    return result
