@@ -113,13 +113,25 @@ _PAST_ANY = re.compile(r"состоял|прош(?:ла|ел|ёл|ли)\b|про
                        r"өтті|кездесті|қабылдады|талқылады|өткізді|\bđã\b|了", re.IGNORECASE)
 
 
+# A sentence that recalls what the press reported before is background, not this article's news: "Earlier,
+# TASS reported that ...", "Ранее News.ru писал, что ...", "Как сообщалось, ...", "Напомним, ...", "据此前报道",
+# "Như đã đưa tin", "Бұған дейін ... хабарлаған".
+_EARLIER_REPORT = re.compile(
+    r"^\W*(?:(?:earlier|previously)\b[^.;]{0,60}\b(?:reported|wrote|said|announced)\b|as (?:was |previously |earlier )?"
+    r"reported\b|ранее\b[^.;]{0,60}(?:писал|сообщал|информировал|передавал)|как (?:ранее )?сообщал|напомним|"
+    r"бұған дейін\b[^.;]{0,60}(?:хабарла|жазған)|еске сала кетейік|(?:据)?此前(?:有)?报道|"
+    r"như (?:đã|chúng tôi đã) đưa tin|trước đó,?[^.;]{0,60}đưa tin)", re.IGNORECASE)
+
+
 def status_from_report(meeting: LLMMeeting) -> LLMMeeting:
     """The status the sentence's tense settles, where it does.
 
-    Held when the sentence reports in the past tense and speaks of no future; planned when the model said
-    held but the sentence only announces it ("will be held", "состоится", "sẽ diễn ra", "将于") with no word
-    reporting something that took place.
+    Background when the sentence recalls an earlier report (:data:`_EARLIER_REPORT`); held when it reports in
+    the past tense and speaks of no future; planned when the model said held but the sentence only announces
+    it ("will be held", "состоится", "sẽ diễn ra", "将于") with no word reporting something that took place.
     """
+    if _EARLIER_REPORT.search(meeting.quote):
+        return meeting.model_copy(update={"status": LLMMeetingStatus.BACKGROUND})
     if meeting.status in (LLMMeetingStatus.PLANNED, LLMMeetingStatus.PROPOSED):
         if _PAST_REPORT.search(meeting.quote) and not _FUTURE.search(meeting.quote):
             return meeting.model_copy(update={"status": LLMMeetingStatus.HELD})

@@ -337,6 +337,11 @@ _INTERACTION_WORDS = re.compile(
     re.IGNORECASE)
 
 
+# "Called on" is a courtesy visit ("X called on the Prime Minister") unless someone is called on to do
+# something ("called on the ministries to sign agreements").
+_CALLED_ON = re.compile(r"\bcall(?:ed|s|ing)? on\b(?![^.;]*\bto [a-z])|\bcourtesy (?:call|visit)", re.IGNORECASE)
+
+
 def reports_interaction(sentence: str) -> bool:
     """Whether a sentence has a word that reports a meeting, call, visit or signing, in any supported language."""
-    return bool(_INTERACTION_WORDS.search(sentence))
+    return bool(_INTERACTION_WORDS.search(sentence) or _CALLED_ON.search(sentence))

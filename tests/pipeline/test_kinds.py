@@ -98,3 +98,25 @@ def test_a_call_with_three_countries_is_split_without_words_for_it() -> None:
                              _person("Turgumbayev", "Kazakhstan")])
     assert [[p.name for p in part.participants] for part in split_bilateral_calls(meeting)] == [
         ["Zhao Kezhi", "Saif"], ["Zhao Kezhi", "Turgumbayev"]]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Earlier, the agency reported that the two ministers met in Moscow.",
+    "Ранее агентство писало, что глава МВД обсудил с коллегой борьбу с терроризмом.",
+    "Напомним, министры встретились в Астане в мае.",
+    "据此前报道，两国部长在北京举行了会谈。",
+    "Như đã đưa tin, hai Bộ trưởng đã hội đàm tại Hà Nội.",
+    "Бұған дейін агенттік министрлер кездескенін хабарлаған.",
+])
+def test_a_recalled_earlier_report_is_background(sentence: str) -> None:
+    meeting = LLMMeeting(quote=sentence, kind="meeting", status="held")
+    assert status_from_report(meeting).status.value == "background"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Earlier the same day, the minister met his Tajik counterpart.",
+    "Ранее в тот же день министр встретился с коллегой из Таджикистана.",
+])
+def test_an_earlier_event_of_the_same_story_is_not_background(sentence: str) -> None:
+    meeting = LLMMeeting(quote=sentence, kind="meeting", status="held")
+    assert status_from_report(meeting).status.value == "held"

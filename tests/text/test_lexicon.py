@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from diplo_extract.text.lexicon import find_cooperation_areas, find_threats
+from diplo_extract.text.lexicon import find_cooperation_areas, find_threats, reports_interaction
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -92,3 +92,13 @@ def test_multilingual_hits_are_exact_offsets(text: str, language: str) -> None:
     for hit in hits:
         assert 0 <= hit.start < hit.end <= len(text)
         assert text[hit.start:hit.end].strip() == text[hit.start:hit.end]
+
+
+@pytest.mark.parametrize(("sentence", "reports"), [
+    ("The Interpol deputy chief also called on the minister in Delhi.", True),
+    ("The ambassador paid a courtesy call on the governor.", True),
+    ("She called on member states to step up the fight against drug trafficking.", False),
+    ("He called on the ministries and agencies of both countries to sign an agreement.", False),
+])
+def test_calling_on_someone_is_a_visit_unless_they_are_called_on_to_act(sentence: str, reports: bool) -> None:
+    assert reports_interaction(sentence) is reports
