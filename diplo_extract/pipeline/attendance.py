@@ -10,7 +10,7 @@ names are found in the sentence, titles split off, and the people join the meeti
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from diplo_extract.core.llm_schema import LLMMeeting, LLMParticipant
@@ -146,36 +146,52 @@ def attendance_lists(text: str, sentences: Sequence[Sentence]) -> list[Attendanc
     return found
 
 
-def _owner(meetings: Sequence[LLMMeeting], number: int) -> int | None:
-    """The meeting an attendance sentence belongs to: the last one reported at or before it, else the first."""
-    before = [i for i, m in enumerate(meetings) if m.sentence <= number]
+# How far after a meeting's report its list of attendees may stand: a few paragraphs of the same story. A list
+# further away belongs to something else of a long document.
+_NEAR = 1500
+
+
+def _owners(meetings: Sequence[LLMMeeting], number: int, starts: Mapping[int, int]) -> list[int]:
+    """The meetings an attendance sentence belongs to: those of the last reporting sentence before it.
+
+    A meeting and the session its people co-chaired share their sentence. A list that opens a story belongs to
+    the first meeting reported after it; either only within :data:`_NEAR` characters.
+    """
+    at = starts.get(number, 0)
+    before = [m.sentence for m in meetings if m.sentence <= number]
     if before:
-        return max(before, key=lambda i: meetings[i].sentence)
-    return 0 if meetings else None
+        last = max(before)
+        near = at - starts.get(last, 0) <= _NEAR
+        return [i for i, m in enumerate(meetings) if m.sentence == last] if near else []
+    after = [i for i, m in enumerate(meetings) if starts.get(m.sentence, 0) - at <= _NEAR]
+    return after[:1]
 
 
-def with_attendees(meetings: list[LLMMeeting], attendance: Sequence[Attendance]) -> list[LLMMeeting]:
+def with_attendees(meetings: list[LLMMeeting], attendance: Sequence[Attendance],
+                   sentences: Sequence[Sentence]) -> list[LLMMeeting]:
     """``meetings`` with the people of each attendance sentence added to the meeting it belongs to.
 
     A listed person's country is the one their list item names; else, in a list of the publisher's own
     officials (:attr:`Attendance.home_side`), the country of the meeting's first-named person.
     """
+    starts = {sentence.number: sentence.start for sentence in sentences}
     result = list(meetings)
     for listed in attendance:
-        index = _owner(result, listed.sentence)
-        if index is None:
-            continue
-        meeting = result[index]
-        host = next((p for p in meeting.participants if p.name.strip()), None)
-        host_country = participant_country(host.country, host.title, host.organization) if host else None
-        people = list(meeting.participants)
-        for person in listed.people:
-            if any(same_participant(person.name, person.organization, other.name, other.organization)
-                   for other in people):
-                continue
-            named = countries_in(person.title)
-            home = host_country if listed.home_side else None
-            country = person.country or (named[0] if named else home or "")
-            people.append(person.model_copy(update={"country": country}))
-        result[index] = meeting.model_copy(update={"participants": people})
+        for index in _owners(result, listed.sentence, starts):
+            result[index] = _joined(result[index], listed)
     return result
+
+
+def _joined(meeting: LLMMeeting, listed: Attendance) -> LLMMeeting:
+    host = next((p for p in meeting.participants if p.name.strip()), None)
+    host_country = participant_country(host.country, host.title, host.organization) if host else None
+    people = list(meeting.participants)
+    for person in listed.people:
+        if any(same_participant(person.name, person.organization, other.name, other.organization)
+               for other in people):
+            continue
+        named = countries_in(person.title)
+        home = host_country if listed.home_side else None
+        country = person.country or (named[0] if named else home or "")
+        people.append(person.model_copy(update={"country": country}))
+    return meeting.model_copy(update={"participants": people})

@@ -23,7 +23,12 @@ from diplo_extract.core.version import __version__
 from diplo_extract.pipeline.assemble import Assembler, describe
 from diplo_extract.pipeline.attendance import attendance_lists, with_attendees
 from diplo_extract.pipeline.attribution import MeetingLocator
-from diplo_extract.pipeline.kinds import kind_from_report, split_bilateral_calls, status_from_report
+from diplo_extract.pipeline.kinds import (
+    kind_from_report,
+    split_bilateral_calls,
+    status_from_report,
+    with_cochaired_sessions,
+)
 from diplo_extract.pipeline.merge import merge_meetings
 from diplo_extract.pipeline.people import names_a_person
 from diplo_extract.pipeline.prompts import prompt_version
@@ -93,7 +98,7 @@ class Extractor:
                                f"dropped a reported {merged.kind.value}: it names no person ({describe(merged)})")
                 continue
             reported.append(merged)
-        reported = with_attendees(reported, attendance_lists(text, sentences))
+        reported = with_attendees(with_cochaired_sessions(reported), attendance_lists(text, sentences), sentences)
         locator = MeetingLocator(text, reported)
         threats = assembler.threats(answers.threats, locator)
         areas = assembler.cooperation(locator)

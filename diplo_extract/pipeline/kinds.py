@@ -11,6 +11,7 @@ import re
 from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus, LLMParticipant
 from diplo_extract.core.schema import MeetingKind
 from diplo_extract.pipeline.people import participant_country
+from diplo_extract.text.countries import organizations_in
 
 _BILATERAL_KINDS = (MeetingKind.PHONE_CALL,)
 # The words of a report settle a call's medium better than a 1.5B model's label does ("held phone
@@ -35,8 +36,21 @@ _KIND_WORDS = (
 _MULTILATERAL = 3
 
 
+# A session of an organisation's body ("the 12th meeting of the SCO Security Council Secretaries", 上海合作组织
+# ...第十二次会议, "заседание Совета министров ОДКБ") is a conference; a bilateral on its sidelines is not.
+_SESSION = re.compile(r"\b(?:meeting|session|council|conference|summit)\b|会议|会晤|峰会|заседани|совещани|"
+                      r"саммит|отырыс|жиын|кеңес|hội nghị|phiên họp", re.IGNORECASE)
+_SIDELINES = re.compile(r"\bsidelines\b|\bmargins?\b|на полях|в рамках|bên lề|期间|期間|кезінде|аясында",
+                        re.IGNORECASE)
+
+
 def kind_from_report(meeting: LLMMeeting) -> LLMMeeting:
-    """The meeting with its kind set from the reporting words (call, video call, reception) or its size."""
+    """The meeting with its kind set from the reporting words (call, video call, reception) or its size.
+
+    A "meeting" is a conference when its people represent three or more countries, or when its sentence
+    reports a session of an intergovernmental organisation (not its sidelines) and names one side only: the
+    session itself, reported by the delegation that took part.
+    """
     for kind, words in _KIND_WORDS:
         if words.search(meeting.quote):
             return meeting if meeting.kind == kind else meeting.model_copy(update={"kind": kind})
@@ -44,7 +58,34 @@ def kind_from_report(meeting: LLMMeeting) -> LLMMeeting:
         countries = {participant_country(p.country, p.title, p.organization) for p in meeting.participants}
         if len(countries - {None}) >= _MULTILATERAL:
             return meeting.model_copy(update={"kind": MeetingKind.CONFERENCE})
+        named_sides = {participant_country(p.country, p.title, p.organization)
+                       for p in meeting.participants if p.name.strip()}
+        if (len(named_sides) <= 1 and _SESSION.search(meeting.quote) and organizations_in(meeting.quote)
+                and not _SIDELINES.search(meeting.quote)):
+            return meeting.model_copy(update={"kind": MeetingKind.CONFERENCE})
     return meeting
+
+
+# "Met ... and co-chaired the fifth meeting of ...", "会见...并共同主持...会议": one sentence, two interactions.
+_MET_AND_COCHAIRED = re.compile(
+    r"\b(?:met|meets|held talks|received)\b[^.;]*\bco-?chair(?:ed|s)?\b|(?:会见|会谈|会晤)[^。；]*共同主持|"
+    r"(?:встретил|встреча|переговор|принял)[^.;]*сопредседательств|(?:hội đàm|hội kiến|tiếp|gặp)[^.;]*đồng chủ trì|"
+    r"(?:кездес|қабылда)[^.;]*бірлесіп төрағалық", re.IGNORECASE)
+
+
+def with_cochaired_sessions(meetings: list[LLMMeeting]) -> list[LLMMeeting]:
+    """Each meeting whose sentence also reports that its people co-chaired a session, followed by that session.
+
+    The session is a conference of the same people on the same day: a mechanism's meeting (joint commission,
+    working group, law-enforcement cooperation meeting) that the two principals chaired after meeting.
+    """
+    result: list[LLMMeeting] = []
+    for meeting in meetings:
+        result.append(meeting)
+        if (meeting.kind not in (MeetingKind.CONFERENCE, MeetingKind.SUMMIT)
+                and meeting.status is LLMMeetingStatus.HELD and _MET_AND_COCHAIRED.search(meeting.quote)):
+            result.append(meeting.model_copy(update={"kind": MeetingKind.CONFERENCE}))
+    return result
 
 
 # Words that say one sentence reports several interactions, one per counterpart: "met separately with",

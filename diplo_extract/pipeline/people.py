@@ -121,6 +121,10 @@ def reads_as_name(name: str) -> bool:
 _COUNTRY_NAME_WORDS = frozenset([
     "the", "of", "united", "arab", "republic", "kingdom", "states", "federation", "islamic", "people's",
     "democratic", "socialist", "delegation", "side", "government",
+    # The same state-form words in Russian, Kazakh and Vietnamese ("Королевство Марокко", "Марокко
+    # Корольдігі", "Қазақстан Республикасы", "Vương quốc Campuchia").
+    "королевство", "королевства", "республика", "республики", "федерация", "федерации", "корольдігі",
+    "республикасы", "республикасының", "федерациясы", "vương", "quốc", "cộng", "hòa", "hoà", "liên", "bang",
 ])
 
 
@@ -156,8 +160,36 @@ def _is_body(name: str) -> bool:
     return bool(is_acronym(bare) or _BODY_NAME.search(bare) or _KAZAKH_BODY.search(bare))
 
 
+_HAN = "\u4e00-\u9fff"
+# Chinese titles glued before a name ("国务委员、公安部长郭声琨", "哈萨克斯坦总统纳扎尔巴耶夫"): the name is what
+# follows the last character that ends a title (长, 使, 席, 理, 任, 记, 员, 官, 监, 令, 统).
+HAN_TITLED_NAME = re.compile(rf"^([{_HAN}、·]*[长長使席理任记記员員官监監令统統])([{_HAN}·]{{2,8}})$")
+
+
+_HAN_BODY_END = re.compile(r"(?:[部局署厅廳委院室处處会會所队隊组組]|会议|中心|机构)$|会议")
+
+
+def _han_split(person: LLMParticipant) -> LLMParticipant:
+    """A Chinese name (or an unnamed entry's body) written with its titles: the titles go to ``title``."""
+    named = bool(person.name.strip())
+    written = person.name.strip() if named else person.organization.strip()
+    found = HAN_TITLED_NAME.match(written) if len(written) > 4 else None
+    # "国家禁毒委员会办公室" ends in an office, not a name: a body's last character is never a name's.
+    if found is None or _HAN_BODY_END.search(found.group(2)):
+        return person
+    return person.model_copy(update={"name": found.group(2), "title": person.title or found.group(1),
+                                     "organization": person.organization if named else ""})
+
+
+def _cites_a_source(name: str) -> bool:
+    # "Theo TTXVN" (according to VNA), "MIA AzizDolosbayev": an acronym of three or more capitals inside a
+    # name is an agency or a body, never a person's name.
+    return any(len(bare) >= 3 and is_acronym(bare) for bare in (t.strip(_AROUND_A_WORD) for t in _TOKEN.findall(name)))
+
+
 def as_delegation(person: LLMParticipant) -> LLMParticipant:
     """A "person" whose name is a country, capital or organisation becomes an unnamed delegation."""
+    person = _han_split(person)
     name = person.name.strip()
     if not name:
         return person
@@ -166,6 +198,8 @@ def as_delegation(person: LLMParticipant) -> LLMParticipant:
         if trailing:
             return _with_title(person, trailing)
         return person.model_copy(update={"name": "", "organization": person.organization or name})
+    if _cites_a_source(name) and len(_TOKEN.findall(name)) > 1:
+        return person.model_copy(update={"name": ""})
     organization = canonical_organization(name)
     if organization is not None and organization.casefold() == name.casefold():
         return person.model_copy(update={"name": "", "organization": person.organization or name})

@@ -46,7 +46,7 @@ import pycountry
 
 from diplo_extract.text.folding import caseless, fold_letters
 
-__all__ = ["canonical_organization", "countries_in", "is_intergovernmental", "to_country_code"]
+__all__ = ["canonical_organization", "countries_in", "is_intergovernmental", "organizations_in", "to_country_code"]
 
 _DATA_FILE: Final = "country_aliases.json"
 
@@ -731,3 +731,10 @@ def countries_in(text: str) -> list[str]:
         if whole is not None:
             found.append(whole)
     return found
+
+
+def organizations_in(text: str) -> list[str]:
+    """The canonical short names of the organisations (SCO, CSTO, UN, EU bodies ...) a phrase mentions, in order."""
+    if not isinstance(text, str) or not text:
+        return []
+    return list(dict.fromkeys(t.org for t in _scan(_tokenize(text)) if t.kind == "org" and t.org))

@@ -45,7 +45,8 @@ def test_attendees_join_the_meeting_reported_before_them_on_the_host_side_in_chi
         LLMParticipant(name="郭某", country="中国"), LLMParticipant(name="约翰", country="美国")])
     second = first.model_copy(update={"sentence": 2, "participants": [
         LLMParticipant(name="郭某", country="中国"), LLMParticipant(name="穆罕默德", country="土耳其")]})
-    kept, joined = with_attendees([first, second], attendance_lists(text, split_sentences(text)))
+    sentences = split_sentences(text)
+    kept, joined = with_attendees([first, second], attendance_lists(text, sentences), sentences)
     assert kept == first
     assert [(p.name, p.country) for p in joined.participants[2:]] == [("王一", "CN"), ("李二", "CN")]
 
@@ -54,5 +55,15 @@ def test_a_person_already_in_the_meeting_is_not_added_twice() -> None:
     text = "Minister Kim met Minister Lee. The meeting was attended by Deputy Minister Park Sung and Minister Lee Jun."
     meeting = LLMMeeting(quote="", kind="meeting", status="held", sentence=1, participants=[
         LLMParticipant(name="Kim Min"), LLMParticipant(name="Lee Jun")])
-    (joined,) = with_attendees([meeting], attendance_lists(text, split_sentences(text)))
+    sentences = split_sentences(text)
+    (joined,) = with_attendees([meeting], attendance_lists(text, sentences), sentences)
     assert [p.name for p in joined.participants] == ["Kim Min", "Lee Jun", "Park Sung"]
+
+
+def test_a_list_far_from_the_meeting_belongs_to_something_else() -> None:
+    text = ("Minister Kim met Minister Lee. " + "The ministry published its annual report on crime. " * 40
+            + "The ceremony was attended by Deputy Minister Park Sung.")
+    meeting = LLMMeeting(quote="", kind="meeting", status="held", sentence=1, participants=[
+        LLMParticipant(name="Kim Min"), LLMParticipant(name="Lee Jun")])
+    sentences = split_sentences(text)
+    assert with_attendees([meeting], attendance_lists(text, sentences), sentences) == [meeting]

@@ -3,7 +3,12 @@ from __future__ import annotations
 import pytest
 
 from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus
-from diplo_extract.pipeline.kinds import kind_from_report, split_bilateral_calls, status_from_report
+from diplo_extract.pipeline.kinds import (
+    kind_from_report,
+    split_bilateral_calls,
+    status_from_report,
+    with_cochaired_sessions,
+)
 
 
 def _reported(sentence: str, status: str) -> LLMMeeting:
@@ -120,3 +125,33 @@ def test_a_recalled_earlier_report_is_background(sentence: str) -> None:
 def test_an_earlier_event_of_the_same_story_is_not_background(sentence: str) -> None:
     meeting = LLMMeeting(quote=sentence, kind="meeting", status="held")
     assert status_from_report(meeting).status.value == "held"
+
+
+@pytest.mark.parametrize("sentence", [
+    "The minister met his Myanmar counterpart in Naypyidaw and co-chaired the fifth law enforcement meeting.",
+    "部长在内比都会见缅甸内政部部长,并共同主持中缅第五次执法安全合作会议。",
+    "Bộ trưởng đã hội đàm với Bộ trưởng Lào và đồng chủ trì phiên họp lần thứ 5.",
+])
+def test_a_meeting_and_the_session_its_people_co_chaired_are_two(sentence: str) -> None:
+    meeting = LLMMeeting(quote=sentence, kind="meeting", status="held",
+                         participants=[_person("A Person", "China"), _person("B Person", "Myanmar")])
+    meetings = with_cochaired_sessions([meeting])
+    assert [m.kind.value for m in meetings] == ["meeting", "conference"]
+    assert meetings[1].participants == meeting.participants
+
+
+def test_co_chairing_alone_is_one_session() -> None:
+    meeting = LLMMeeting(quote="The two ministers co-chaired the fifth meeting of the joint working group.",
+                         kind="meeting", status="held")
+    assert with_cochaired_sessions([meeting]) == [meeting]
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    ("The 12th meeting of SCO Security Council Secretaries was held in Astana; the minister led the delegation.",
+     "conference"),
+    ("上海合作组织成员国安全会议秘书第十二次会议在阿斯塔纳举行,公安部长率中国代表团出席。", "conference"),
+    ("On the sidelines of the SCO meeting, the minister met officials.", "meeting"),
+])
+def test_a_session_of_an_organisation_reported_by_one_side_is_a_conference(sentence: str, kind: str) -> None:
+    meeting = LLMMeeting(quote=sentence, kind="meeting", status="held", participants=[_person("A Person", "China")])
+    assert kind_from_report(meeting).kind.value == kind

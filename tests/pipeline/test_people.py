@@ -102,3 +102,21 @@ def test_a_title_with_its_office_before_a_name_comes_out(raw: str, title: str, n
 def test_bodies_ending_in_capitalised_words_stay_bodies(body: str) -> None:
     cleaned = clean_participant(LLMParticipant(name=body, title="", organization="", country=""))
     assert cleaned.name == "" and cleaned.organization == body
+
+
+@pytest.mark.parametrize(("name", "organization", "expected_name", "expected_title"), [
+    ("国务委员、公安部长郭声琨", "", "郭声琨", "国务委员、公安部长"),
+    ("", "哈萨克斯坦总统纳扎尔巴耶夫", "纳扎尔巴耶夫", "哈萨克斯坦总统"),
+    ("", "国家禁毒委员会办公室", "", ""),  # an office: its last character is a body's
+    ("王小洪", "", "王小洪", ""),
+])
+def test_chinese_titles_glued_to_a_name_are_split_off(name: str, organization: str, expected_name: str,
+                                                      expected_title: str) -> None:
+    person = clean_participant(LLMParticipant(name=name, organization=organization))
+    assert (person.name, person.title) == (expected_name, expected_title)
+
+
+@pytest.mark.parametrize("raw", ["Theo TTXVN", "According to TASS", "Марокко Корольдігі", "Королевство Испания",
+                                 "Vương quốc Campuchia"])
+def test_news_agencies_and_states_named_with_their_form_are_no_people(raw: str) -> None:
+    assert clean_participant(LLMParticipant(name=raw)).name == ""
