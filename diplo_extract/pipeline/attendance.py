@@ -132,6 +132,16 @@ def _cased_people(words: str) -> list[LLMParticipant]:
     return people
 
 
+def listed_people(words: str) -> tuple[list[LLMParticipant], bool]:
+    """The named people of a list in ``words``, titles split off, and whether it is a Chinese list.
+
+    In a Chinese list a person whose title names no country is an official of the publisher's own government.
+    """
+    if re.search(f"[{_HAN}]{{6}}", words):
+        return _han_people(words), True
+    return _cased_people(words), False
+
+
 def attendance_lists(text: str, sentences: Sequence[Sentence]) -> list[Attendance]:
     """The sentences of ``text`` that list attendees by name, with those people (titles split off)."""
     found = []
@@ -139,10 +149,9 @@ def attendance_lists(text: str, sentences: Sequence[Sentence]) -> list[Attendanc
         words = text[sentence.start:sentence.end]
         if not _ATTENDED.search(words):
             continue
-        han = re.search(f"[{_HAN}]{{6}}", words) is not None
-        people = _han_people(words) if han else _cased_people(words)
+        people, home_side = listed_people(words)
         if people:
-            found.append(Attendance(sentence.number, people, home_side=han))
+            found.append(Attendance(sentence.number, people, home_side=home_side))
     return found
 
 

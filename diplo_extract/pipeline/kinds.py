@@ -10,7 +10,8 @@ import re
 
 from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus, LLMParticipant
 from diplo_extract.core.schema import MeetingKind
-from diplo_extract.pipeline.people import participant_country
+from diplo_extract.pipeline.attendance import listed_people
+from diplo_extract.pipeline.people import participant_country, same_participant
 from diplo_extract.text.countries import organizations_in
 
 _BILATERAL_KINDS = (MeetingKind.PHONE_CALL,)
@@ -92,48 +93,63 @@ def with_cochaired_sessions(meetings: list[LLMMeeting]) -> list[LLMMeeting]:
 # 分别会见, "các cuộc hội đàm với" (the talks with), "lần lượt"
 # (in turn), "отдельные встречи", "поочерёдно", "жеке-жеке" (one by one).
 _SEPARATE = re.compile(r"\bseparately\b|\bseparate (?:meetings|talks|bilateral|calls|telephone|phone)|"
-                       r"\bbilateral (?:meetings|talks) with\b|\bone-on-one meetings\b|分别|"
+                       r"\bbilateral (?:meetings|talks)\b|\bone-on-one meetings\b|分别|"
                        r"\bcác cuộc (?:hội đàm|gặp|hội kiến|tiếp|làm việc|điện đàm)|\blần lượt\b|\briêng rẽ\b|"
                        r"отдельн\w+ (?:встреч|переговор|бесед)|по отдельности|поочер[её]дно|"
                        r"двусторонн\w+ встреч|ряд (?:двусторонних )?встреч|жеке-жеке|кезек-кезек|"
                        r"екіжақты кездесулер", re.IGNORECASE)
 
 
+def _located(name: str, quote: str) -> int:
+    at = quote.find(name)
+    return at if at >= 0 else quote.find(name.split()[-1]) if name.split() else -1
+
+
 def split_bilateral_calls(meeting: LLMMeeting) -> list[LLMMeeting]:
     """Split one reported interaction into the bilateral ones the article means.
 
     A small model tends to report "X held phone conversations with A and with B" or "X met separately with A
-    and B" as one interaction with three people. Two classes of report are split into one interaction
-    between the first-named person (the one the article is about, with companions of the same country) and
-    each counterpart:
+    and B" as one interaction with three people. Two classes of report are split:
     - a phone call whose named people represent three or more countries (calls are bilateral unless the
-      article says otherwise), one call per counterpart of another country;
-    - any interaction whose sentence says the interactions were separate (:data:`_SEPARATE`) and that names
-      two or more counterparts: one per counterpart country when every counterpart's country is known and
-      they differ, else one per counterpart.
+      article says otherwise): one call between the first-named person (with companions of the same
+      country) and each counterpart of another country;
+    - any interaction whose sentence says the interactions were separate (:data:`_SEPARATE`): the people are
+      the model's and those code reads from the sentence's list (a model stops after a few names of a long
+      list); the host is the first-named person when the sentence names them before the words for separate
+      meetings ("X met separately with ..."), else nobody ("bilateral meetings were held with A, B, C").
+      One interaction per counterpart country when every counterpart's country is known and they differ,
+      else one per counterpart.
     """
     named = [p for p in meeting.participants if p.name.strip()]
-    if len(named) < 3:
-        return [meeting]
     codes = [participant_country(p.country, p.title, p.organization) for p in named]
-    host, host_code = named[0], codes[0]
-    others = list(zip(named[1:], codes[1:], strict=True))
-    companions = [p for p, code in others if host_code is not None and code == host_code]
-    counterparts = [(p, code) for p, code in others if host_code is None or code != host_code]
-    if meeting.kind in _BILATERAL_KINDS and None not in codes and len(set(codes)) >= 3:
+    if (meeting.kind in _BILATERAL_KINDS and len(named) >= 3 and None not in codes and len(set(codes)) >= 3):
+        host, host_code = named[0], codes[0]
+        companions = [p for p, code in zip(named[1:], codes[1:], strict=True) if code == host_code]
         return [meeting.model_copy(update={"participants": [host, *companions, other]})
-                for other, _code in counterparts]
-    if len(counterparts) < 2 or not _SEPARATE.search(meeting.quote):
+                for other, code in zip(named[1:], codes[1:], strict=True) if code != host_code]
+    marker = _SEPARATE.search(meeting.quote)
+    if marker is None:
+        return [meeting]
+    people = list(named)
+    for person in listed_people(meeting.quote)[0]:
+        if not any(same_participant(person.name, "", other.name, "") for other in people):
+            people.append(person)
+    subject = named[0] if named and 0 <= _located(named[0].name, meeting.quote) < marker.start() else None
+    host_code = participant_country(subject.country, subject.title, subject.organization) if subject else None
+    companions = [p for p in people[1:] if subject is not None and host_code is not None
+                  and participant_country(p.country, p.title, p.organization) == host_code]
+    counterparts = [p for p in people if p is not subject and p not in companions]
+    if len(counterparts) < 2:
         return [meeting]
     sides: dict[str | None, list[LLMParticipant]] = {}
-    for person, code in counterparts:
-        sides.setdefault(code, []).append(person)
+    for person in counterparts:
+        sides.setdefault(participant_country(person.country, person.title, person.organization), []).append(person)
     by_person = None in sides or len(sides) < 2
-    groups = [[person] for person, _code in counterparts] if by_person else list(sides.values())
+    groups = [[person] for person in counterparts] if by_person else list(sides.values())
+    hosts = [subject, *companions] if subject is not None else []
     # Each part is a bilateral meeting, whatever the size of the whole made :func:`kind_from_report` call it.
     kind = MeetingKind.MEETING if meeting.kind in (MeetingKind.CONFERENCE, MeetingKind.SUMMIT) else meeting.kind
-    return [meeting.model_copy(update={"participants": [host, *companions, *group], "kind": kind})
-            for group in groups]
+    return [meeting.model_copy(update={"participants": [*hosts, *group], "kind": kind}) for group in groups]
 
 
 # A small model marks reports of past interactions "planned" when the sentence opens with "Earlier" or names

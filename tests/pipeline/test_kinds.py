@@ -62,10 +62,10 @@ def _person(name: str, country: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("sentence", [
-    "Minister Shanmugam held separate bilateral meetings with Minister Anies and Minister Vo.",
-    "郭声琨在北京分别会见了土耳其警察总监和美国国土安全部长。",
-    "Bộ trưởng Tô Lâm đã có các cuộc hội đàm với Mạnh Kiến Trụ và Quách Thanh Côn.",
-    "Министр провел отдельные встречи с коллегами из Таджикистана и Узбекистана.",
+    "Minister Host Person, with Aide Person, held separate bilateral meetings with First Guest and Second Guest.",
+    "Host Person 在北京分别会见了 First Guest 和 Second Guest。",
+    "Bộ trưởng Host Person đã có các cuộc hội đàm với First Guest và Second Guest.",
+    "Министр Host Person провел отдельные встречи с коллегами из Таджикистана и Узбекистана.",
 ])
 def test_a_report_of_separate_interactions_is_one_per_counterpart(sentence: str) -> None:
     # Three countries made kind_from_report call the whole a conference; each part is a meeting.
@@ -76,6 +76,17 @@ def test_a_report_of_separate_interactions_is_one_per_counterpart(sentence: str)
     assert [[p.name for p in part.participants] for part in parts] == [
         ["Host Person", "Aide Person", "First Guest"], ["Host Person", "Aide Person", "Second Guest"]]
     assert {part.kind.value for part in parts} == {"meeting"}
+
+
+def test_separate_meetings_held_with_a_list_pair_nobody_with_the_first_guest() -> None:
+    sentence = ("Bilateral meetings were also held with Angola's Minister of Justice Ana Silva, Jamaica Minister of "
+                "Justice Delroy Brown and Samoa Minister of Justice Faaolesa Tui.")
+    # The model listed two of the three; code reads the third from the list.
+    meeting = LLMMeeting(quote=sentence, kind="meeting", status="held",
+                         participants=[_person("Ana Silva", "Angola"), _person("Delroy Brown", "Jamaica")])
+    parts = split_bilateral_calls(meeting)
+    assert [[p.name for p in part.participants] for part in parts] == [["Ana Silva"], ["Delroy Brown"],
+                                                                       ["Faaolesa Tui"]]
 
 
 def test_separate_interactions_with_one_country_are_one_per_counterpart() -> None:
