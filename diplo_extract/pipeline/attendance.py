@@ -21,7 +21,7 @@ from diplo_extract.pipeline.people import (
     participant_country,
     same_participant,
 )
-from diplo_extract.text.countries import countries_in
+from diplo_extract.text.countries import countries_in, country_named_exactly
 from diplo_extract.text.names import HONORIFICS
 from diplo_extract.text.sentences import Sentence
 
@@ -55,7 +55,9 @@ _NOT_NAME = re.compile(
     r"service|secretariat|forces?|government|embassy|delegations?|organi[sz]ation|structure|forum|ceremony|"
     r"conference|meeting|session|summit|cooperation|territory|republic|region|regional|province|city|"
     r"heads?|members?|officials?|representatives?|other|control|aide|presidential|programme|program|"
-    r"centre|center|court|university|institute|international|mp|jr)")
+    r"centre|center|court|university|institute|international|mp|jr|"
+    # Vietnamese capitalises every syllable of a body's name ("Đảng Cộng sản", "Ủy ban", "Học viện").
+    r"đảng|ủy|uỷ|ban|viện|học|hội|tỉnh|thành|phố|quân|khu|đoàn)")
 
 
 @dataclass(frozen=True)
@@ -103,11 +105,20 @@ def _item_around(words: str, start: int, end: int) -> str:
     return words[before[-1] if before else 0:after.start() if after else len(words)]
 
 
+def _leading_country(tokens: list[str]) -> tuple[int, str | None]:
+    """How many tokens of a run are a country's name before a name ("Trung Quốc Mạnh Kiến Trụ"), and its code."""
+    for size in range(min(4, len(tokens) - 1), 0, -1):
+        code = country_named_exactly(" ".join(tokens[:size]))
+        if code is not None:
+            return size, code
+    return 0, None
+
+
 def _cased_people(words: str) -> list[LLMParticipant]:
     people = []
     for run in _WORDS.finditer(words):
         tokens = run.group(0).strip(" .").split()
-        cut = 0
+        cut, country = _leading_country(tokens)
         while cut < len(tokens) - 1 and _title_like(tokens[cut]):
             cut += 1
         name = " ".join(tokens[cut:])
@@ -117,7 +128,7 @@ def _cased_people(words: str) -> list[LLMParticipant]:
                                                               for t in tokens[cut:]):
             continue
         person = clean_participant(LLMParticipant(name=name))
-        if not person.name.strip():
+        if not person.name.strip() or countries_in(person.name):  # a place ("Bắc Kinh", "Việt Nam")
             continue
         # The person's country and title are in their item of the list, before or after the name
         # ("Қазақстан Республикасының Сыртқы істер министрі А. Мусинов", "Liang Yun from the Ministry of
@@ -127,7 +138,7 @@ def _cased_people(words: str) -> list[LLMParticipant]:
         said = list(_ATTENDED.finditer(before))
         title = " ".join(before[said[-1].end() if said else 0:].split())
         # The title before a name says whose official he is; "from the Ministry ... of India" after it.
-        found = countries_in(before)[-1:] or countries_in(after)[:1]
+        found = [country] if country else countries_in(before)[-1:] or countries_in(after)[:1]
         people.append(person.model_copy(update={"title": title[:80], "country": found[0] if found else ""}))
     return people
 

@@ -46,7 +46,8 @@ import pycountry
 
 from diplo_extract.text.folding import caseless, fold_letters
 
-__all__ = ["canonical_organization", "countries_in", "is_intergovernmental", "organizations_in", "to_country_code"]
+__all__ = ["canonical_organization", "countries_in", "country_named_exactly", "is_intergovernmental",
+           "organizations_in", "to_country_code"]
 
 _DATA_FILE: Final = "country_aliases.json"
 
@@ -738,3 +739,16 @@ def organizations_in(text: str) -> list[str]:
     if not isinstance(text, str) or not text:
         return []
     return list(dict.fromkeys(t.org for t in _scan(_tokenize(text)) if t.kind == "org" and t.org))
+
+
+def country_named_exactly(text: str) -> str | None:
+    """The code of the country ``text`` is a name of, word for word ("Trung Quốc", "Kazakhstan"), else None.
+
+    Stricter than :func:`to_country_code`, which finds the country a longer phrase is about: "Kazakhstan Nurlan"
+    is about Kazakhstan but is no name of it.
+    """
+    surfaces, folded = _drop_leading_the(_tokenize(text))
+    entry = _INDEX.get(folded) if folded else None
+    if entry is None or entry.target.kind != "country" or not _surface_fits(entry, surfaces, whole=True):
+        return None
+    return entry.target.code

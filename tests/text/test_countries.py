@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from diplo_extract.text.countries import (
     canonical_organization,
     countries_in,
+    country_named_exactly,
     is_intergovernmental,
     to_country_code,
 )
@@ -391,3 +392,9 @@ def test_syllables_of_vietnamese_names_are_no_countries(syllable: str) -> None:
                                             ("Hồng Kông", "HK")])
 def test_the_whole_names_still_are(name: str, code: str) -> None:
     assert to_country_code(name) == code
+
+
+@pytest.mark.parametrize(("text", "code"), [("Trung Quốc", "CN"), ("Kazakhstan", "KZ"), ("the United States", "US"),
+                                            ("Kazakhstan Nurlan", None), ("Ministry of Justice", None)])
+def test_a_country_named_word_for_word(text: str, code: str | None) -> None:
+    assert country_named_exactly(text) == code
