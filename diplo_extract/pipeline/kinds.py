@@ -93,7 +93,10 @@ def with_cochaired_sessions(meetings: list[LLMMeeting]) -> list[LLMMeeting]:
 # 分别会见, "các cuộc hội đàm với" (the talks with), "lần lượt"
 # (in turn), "отдельные встречи", "поочерёдно", "жеке-жеке" (one by one).
 _SEPARATE = re.compile(r"\bseparately\b|\bseparate (?:meetings|talks|bilateral|calls|telephone|phone)|"
-                       r"\bbilateral (?:meetings|talks)\b|\bone-on-one meetings\b|分别|"
+                       r"\bbilateral (?:meetings|talks)\b|"
+                       r"\b(?:held|had|holds|has held) (?:a series of |several |a number of )?(?:separate |bilateral )?"
+                       r"meetings with\b|пров[её]л[аи]? (?:ряд )?встречи с|кездесулер өткізді|"
+                       r"\bone-on-one meetings\b|分别|"
                        r"\bcác cuộc (?:hội đàm|gặp|hội kiến|tiếp|làm việc|điện đàm)|\blần lượt\b|\briêng rẽ\b|"
                        r"отдельн\w+ (?:встреч|переговор|бесед)|по отдельности|поочер[её]дно|"
                        r"двусторонн\w+ встреч|ряд (?:двусторонних )?встреч|жеке-жеке|кезек-кезек|"
@@ -115,8 +118,8 @@ def split_bilateral_calls(meeting: LLMMeeting) -> list[LLMMeeting]:
       country) and each counterpart of another country;
     - any interaction whose sentence says the interactions were separate (:data:`_SEPARATE`): the people are
       the model's and those code reads from the sentence's list (a model stops after a few names of a long
-      list); the host is the first-named person when the sentence names them before the words for separate
-      meetings ("X met separately with ..."), else nobody ("bilateral meetings were held with A, B, C").
+      list); the host is the model's first-named person unless the sentence names them after the words for
+      separate meetings, among those met ("bilateral meetings were held with A, B, C": no host).
       One interaction per counterpart country when every counterpart's country is known and they differ,
       else one per counterpart.
     """
@@ -134,7 +137,9 @@ def split_bilateral_calls(meeting: LLMMeeting) -> list[LLMMeeting]:
     for person in listed_people(meeting.quote)[0]:
         if not any(same_participant(person.name, "", other.name, "") for other in people):
             people.append(person)
-    subject = named[0] if named and 0 <= _located(named[0].name, meeting.quote) < marker.start() else None
+    # The model's first person hosts unless the sentence lists them among those met (it may name the host
+    # only in an earlier sentence: "the head of the delegation held meetings with ...").
+    subject = named[0] if named and _located(named[0].name, meeting.quote) < marker.start() else None
     host_code = participant_country(subject.country, subject.title, subject.organization) if subject else None
     companions = [p for p in people[1:] if subject is not None and host_code is not None
                   and participant_country(p.country, p.title, p.organization) == host_code]

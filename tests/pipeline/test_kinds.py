@@ -166,3 +166,13 @@ def test_co_chairing_alone_is_one_session() -> None:
 def test_a_session_of_an_organisation_reported_by_one_side_is_a_conference(sentence: str, kind: str) -> None:
     meeting = LLMMeeting(quote=sentence, kind="meeting", status="held", participants=[_person("A Person", "China")])
     assert kind_from_report(meeting).kind.value == kind
+
+
+def test_meetings_held_by_a_host_named_before_are_one_per_counterpart() -> None:
+    sentence = ("During the visit, the head of the delegation held meetings with Interior Minister Eskandar Momeni "
+                "and the Deputy Interior Minister of Türkiye Münir Karaloğlu.")
+    meeting = LLMMeeting(quote=sentence, kind="meeting", status="held", participants=[
+        _person("Muhammet Hydyrov", "Turkmenistan"), _person("Eskandar Momeni", "Iran")])
+    parts = split_bilateral_calls(meeting)
+    assert [[p.name for p in part.participants] for part in parts] == [
+        ["Muhammet Hydyrov", "Eskandar Momeni"], ["Muhammet Hydyrov", "Münir Karaloğlu"]]
