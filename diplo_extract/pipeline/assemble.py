@@ -8,6 +8,7 @@ resolved against the dateline, and anything it named that is not in the article 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from diplo_extract.core.llm_schema import LLMAgreement, LLMMeeting, LLMMeetingStatus, LLMThreat
@@ -25,7 +26,7 @@ from diplo_extract.core.schema import (
 )
 from diplo_extract.pipeline.attribution import MeetingLocator
 from diplo_extract.pipeline.people import participant_country, same_participant
-from diplo_extract.text.countries import to_country_code
+from diplo_extract.text.countries import country_named_exactly, to_country_code
 from diplo_extract.text.dates import date_phrase_in, resolve_date
 from diplo_extract.text.grounding import locate
 from diplo_extract.text.lexicon import find_cooperation_areas, find_threats
@@ -110,6 +111,13 @@ class Assembler:
         for person in meeting.participants:
             if self.language == "kk" and person.name.strip():
                 person = person.model_copy(update={"name": kazakh_nominative(person.name)})
+            if person.name.strip():
+                name = portfolio_stripped(person.name.strip(), self.text)
+                if not name:
+                    self.warn("participant_is_a_portfolio",
+                              f"dropped participant {person.name!r}: the article writes it in a title", path)
+                    continue
+                person = person.model_copy(update={"name": name})
             if person.name.strip() and not self.name_span(person.name.strip()).grounded:
                 self.warn("participant_not_in_text", f"dropped participant {person.name!r}: not in the article",
                           path)
@@ -138,7 +146,10 @@ class Assembler:
                          or self._home_country(raw.country, title, organization)),
                 evidence=evidence if evidence is not None and evidence.grounded else None,
             ))
-        return people
+        # "Australia" as an unnamed delegation says no more than a named Australian in the same meeting does.
+        named_countries = {p.country for p in people if p.name and p.country}
+        return [p for p in people if p.name or not p.organization or p.country not in named_countries
+                or country_named_exactly(p.organization) is None]
 
     def threats(self, raw_threats: list[LLMThreat], locator: MeetingLocator) -> list[tuple[Threat, set[int]]]:
         """Threats, one per category, from the model's pass and the lexicon, with the meetings they concern."""
@@ -229,6 +240,24 @@ class Assembler:
             summary=describe(raw),
             evidence=evidence,
         )
+
+
+def portfolio_stripped(name: str, text: str) -> str:
+    """``name`` without the portfolio a model copied from the title before it; "" when it is only a portfolio.
+
+    "Minister for Law Mr K Shanmugam" and "Senior Minister of State for Law Edwin Tong" make a small model
+    answer "Law" or "Law Edwin Tong": a word the article writes only right after "of" or "for" is the
+    portfolio of a title, not part of a name.
+    """
+    tokens = name.split()
+    for cut in range(1, len(tokens) - 1):
+        head, rest = " ".join(tokens[:cut]), " ".join(tokens[cut:])
+        if re.search(rf"\b(?:of|for)\s+{re.escape(head)}\s+{re.escape(rest)}", text):
+            return rest
+    places = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text)]
+    if places and all(re.search(r"\b(?:of|for)\s+(?:the\s+)?$", text[max(0, at - 12):at]) for at in places):
+        return ""
+    return name
 
 
 def describe(raw: LLMMeeting) -> str:

@@ -24,7 +24,7 @@ _TITLE_WORDS = frozenset([
     "lieutenant", "colonel", "brigadier", "admiral", "marshal", "major", "captain", "police", "inspector",
     "attorney", "solicitor", "prosecutor", "mayor", "senator", "premier", "chancellor", "consul", "coordinator",
     "spokeswoman", "homeland", "intelligence", "customs", "border", "immigration", "narcotics", "cabinet",
-    "counterterrorism", "counter-terrorism", "parliamentary",
+    "counterterrorism", "counter-terrorism", "parliamentary", "union",
     # Russian: the words of ministers', secretaries' and generals' titles.
     "министр", "заместитель", "первый", "председатель", "глава", "секретарь", "президент", "премьер-министр",
     "генеральный", "генерал", "генерал-лейтенант", "генерал-майор", "генерал-полковник", "полковник", "прокурор",
@@ -49,8 +49,8 @@ _TOKEN = re.compile(r"[^\s,]+")
 def is_title_token(token: str) -> bool:
     """Whether a word opens titles ("Deputy", "Minister", a demonym), never a name."""
     folded = token.casefold().strip(".,'’()")
-    if folded in _TITLE_WORDS:
-        return True
+    if folded in _TITLE_WORDS or ("-" in folded and all(part in _TITLE_WORDS for part in folded.split("-"))):
+        return True  # "Attorney-General", "Secretary-General" too
     # Demonyms and country names open titles too ("Kazakh Deputy Prime Minister ...").
     return bool(to_country_code(token.strip(".,'’()"))) and not token[:1].islower()
 

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus, LLMParticipant
-from diplo_extract.pipeline.assemble import Assembler
+from diplo_extract.pipeline.assemble import Assembler, portfolio_stripped
 from diplo_extract.pipeline.attribution import MeetingLocator
 
 TEXT = ("ASTANA, May 3 -- Kazakh Interior Minister Yerlan Turgumbayev on Monday met Uzbek Interior Minister "
@@ -55,3 +57,14 @@ def test_lexicon_threats_carry_exact_offsets_and_the_meetings_they_concern() -> 
     assert threat.category.value == "drug_trafficking" and threat.detected_by == "lexicon"
     assert threat.evidence is not None and TEXT[threat.evidence.start:threat.evidence.end] == "drug trafficking"
     assert owners == {0}
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), [
+    ("Law", "Minister for Law Mr K Shanmugam met the Attorney-General.", ""),
+    ("Emergency Management", "He met the Minister of Emergency Management Huang Ming.", ""),
+    ("Law Edwin Tong", "Senior Minister of State for Law Edwin Tong also met him.", "Edwin Tong"),
+    ("Edwin Tong", "Senior Minister of State for Law Edwin Tong also met him.", "Edwin Tong"),
+    ("Lawrence Wong", "Minister for Finance Lawrence Wong met Lawrence Wong's guests.", "Lawrence Wong"),
+])
+def test_a_portfolio_copied_from_a_title_is_no_name(name: str, text: str, expected: str) -> None:
+    assert portfolio_stripped(name, text) == expected
