@@ -48,3 +48,22 @@ def test_two_people_meeting_then_calling_stay_two_interactions() -> None:
     three = ("Wang Yi", "Sergey Lavrov", "Mukhtar Tileuberdi")
     other = merge_meetings([_of_kind("conference", *three), _of_kind("reception", "Xi Jinping", *three[:2])])
     assert len(other) == 2  # a reception with someone the conference did not have is its own meeting
+
+
+def test_two_lists_of_one_gathering_merge_when_most_of_the_people_agree() -> None:
+    delegates = ["Satya Pradhan", "Liang Yun", "Kirill Smurov", "Rashid Minhas", "Nurlan Turusbekov"]
+    first = LLMMeeting(quote="The meeting is attended by ...", kind="conference", status="held",
+                       participants=[LLMParticipant(name=n) for n in [*delegates, "Ruslan Mirzayev"]])
+    second = LLMMeeting(quote="Heads of drug control agencies met.", kind="conference", status="held",
+                        participants=[LLMParticipant(name=n) for n in [*delegates, "Zhang Ming"]])
+    (merged,) = merge_meetings([first, second])
+    assert {p.name for p in merged.participants} == {*delegates, "Ruslan Mirzayev", "Zhang Ming"}
+
+
+def test_two_meetings_sharing_three_of_many_people_stay_two() -> None:
+    first = LLMMeeting(quote="a", kind="conference", status="held",
+                       participants=[LLMParticipant(name=n) for n in ["A One", "B Two", "C Three", "D Four", "E Five"]])
+    second = LLMMeeting(quote="b", kind="conference", status="held",
+                        participants=[LLMParticipant(name=n) for n in ["A One", "B Two", "C Three", "F Six", "G Seven",
+                                                                       "H Eight"]])
+    assert len(merge_meetings([first, second])) == 2
