@@ -205,7 +205,7 @@ class Assembler:
 
     def meeting(self, raw: LLMMeeting, path: str, previous_date: dt.date | None, *,
                 threats: list[Threat], areas: list[str],
-                agreements: list[tuple[LLMAgreement, Span | None]]) -> Meeting | None:
+                agreements: list[tuple[LLMAgreement, Span | None]], lead: bool = False) -> Meeting | None:
         """One public meeting, or None for a meeting with nobody identifiable (background events never get here)."""
         evidence = self.ground(raw.quote, path)
         participants = self.participants(raw, path)
@@ -214,6 +214,13 @@ class Assembler:
                       path)
             return None
         date_text = self.date_in_text(raw.date_text, path)
+        if date_text and not lead and date_text.casefold() not in raw.quote.casefold():
+            # Past the article's first meeting (which the lead dates), a date the sentence reporting the
+            # meeting does not hold is another event's: the lead's date given to each bilateral "during the
+            # visit".
+            self.warn("date_not_in_sentence", f"ignored date {date_text!r}: not in the sentence that reports "
+                      "the meeting", path)
+            date_text = None
         date = resolve_date(date_text, self.anchor, previous=previous_date) if date_text else None
         if date is None:
             # The model gave no date it could be held to; the sentence that reports the meeting often has one.

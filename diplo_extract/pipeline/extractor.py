@@ -111,6 +111,7 @@ class Extractor:
                 threats=[t for t, owners in threats if index in owners],
                 areas=[a for a, owners in areas if index in owners],
                 agreements=[(a, span) for a, span, owners in agreements if index in owners],
+                lead=index == 0,
             )
             if meeting is not None:
                 meetings.append(meeting)

@@ -37,10 +37,14 @@ _KIND_WORDS = (
 _MULTILATERAL = 3
 
 
-# A session of an organisation's body ("the 12th meeting of the SCO Security Council Secretaries", 上海合作组织
-# ...第十二次会议, "заседание Совета министров ОДКБ") is a conference; a bilateral on its sidelines is not.
-_SESSION = re.compile(r"\b(?:meeting|session|council|conference|summit)\b|会议|会晤|峰会|заседани|совещани|"
-                      r"саммит|отырыс|жиын|кеңес|hội nghị|phiên họp", re.IGNORECASE)
+# A numbered session of an organisation's body ("the 12th meeting of the SCO Security Council Secretaries",
+# 上海合作组织...第十二次会议) is a conference; a bilateral on its sidelines is not.
+# Numbered: a body's regular session ("the 12th meeting", "第十二次会议", "XII заседание", "lần thứ 5").
+_SESSION = re.compile(r"\b(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+                      r"eleventh|twelfth|\w+teenth|\w+tieth)\s+(?:\w+\s+){0,2}(?:meeting|session|conference|summit)\b|"
+                      r"第[一二三四五六七八九十百\d]+次[^。，,]{0,20}(?:会议|会晤|峰会)|"
+                      r"\b[XVI]+\b\s*(?:заседани|совещани)|\d+-?(?:е|й|го)\s+(?:заседани|совещани)|"
+                      r"\d+-(?:ші|шы)\s+(?:отырыс|жиын)|(?:hội nghị|phiên họp)[^.]{0,40}lần thứ", re.IGNORECASE)
 _SIDELINES = re.compile(r"\bsidelines\b|\bmargins?\b|на полях|в рамках|bên lề|期间|期間|кезінде|аясында",
                         re.IGNORECASE)
 
