@@ -205,8 +205,11 @@ class Assembler:
 
     def meeting(self, raw: LLMMeeting, path: str, previous_date: dt.date | None, *,
                 threats: list[Threat], areas: list[str],
-                agreements: list[tuple[LLMAgreement, Span | None]], lead: bool = False) -> Meeting | None:
-        """One public meeting, or None for a meeting with nobody identifiable (background events never get here)."""
+                agreements: list[tuple[LLMAgreement, Span | None]], lead: bool = True) -> Meeting | None:
+        """One public meeting, or None for a meeting with nobody identifiable (background events never get here).
+
+        ``lead``: the article's first meeting, which the lead's date may date from outside its own sentence.
+        """
         evidence = self.ground(raw.quote, path)
         participants = self.participants(raw, path)
         if not participants:

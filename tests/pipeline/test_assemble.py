@@ -68,3 +68,13 @@ def test_lexicon_threats_carry_exact_offsets_and_the_meetings_they_concern() -> 
 ])
 def test_a_portfolio_copied_from_a_title_is_no_name(name: str, text: str, expected: str) -> None:
     assert portfolio_stripped(name, text) == expected
+
+
+def test_past_the_lead_a_date_outside_the_meetings_sentence_is_not_its_date() -> None:
+    assembler = Assembler(text=TEXT, anchor=dt.date(2021, 5, 3))
+    raw = _meeting(_person("Yerlan Turgumbayev", "Kazakhstan"), _person("Pulat Bobojonov", "Uzbekistan"))
+    later = assembler.meeting(raw, "meetings[1]", None, threats=[], areas=[], agreements=[], lead=False)
+    first = assembler.meeting(raw, "meetings[0]", None, threats=[], areas=[], agreements=[], lead=True)
+    assert later is not None and later.date is None
+    assert first is not None and first.date == dt.date(2021, 5, 3)
+    assert "date_not_in_sentence" in {w.code for w in assembler.warnings}
