@@ -90,6 +90,11 @@ class Assembler:
             # Often the press release's own date, or a weekday the model guessed.
             self.warn("date_not_in_text", f"ignored date {phrase!r}: not in the article", path)
             return None
+        places = [m.start() for m in re.finditer(re.escape(phrase), self.text)] if phrase else []
+        if places and all(_HEADER_LINE.match(self.text, self.text.rfind("\n", 0, at) + 1) for at in places):
+            # The file's "date 2002-10-26" line says when it was published, not when the meeting was.
+            self.warn("date_is_publication", f"ignored date {phrase!r}: the article's publication line", path)
+            return None
         return phrase or None
 
     def without_invented(self, meeting: LLMMeeting, path: str) -> LLMMeeting:
@@ -250,6 +255,9 @@ class Assembler:
             summary=describe(raw),
             evidence=evidence,
         )
+
+
+_HEADER_LINE = re.compile(r"[ \t]*(?:date|published|posted|updated)\b[ \t]*:?[ \t]*\d", re.IGNORECASE)
 
 
 def portfolio_stripped(name: str, text: str) -> str:

@@ -181,12 +181,12 @@ _PAST_ANY = re.compile(r"состоял|прош(?:ла|ел|ёл|ли)\b|про
 
 # A sentence that recalls what the press reported before is background, not this article's news: "Earlier,
 # TASS reported that ...", "Ранее News.ru писал, что ...", "Как сообщалось, ...", "Напомним, ...", "据此前报道",
-# "Như đã đưa tin", "Бұған дейін ... хабарлаған".
+# "Như đã đưa tin", "Бұған дейін ... хабарлаған". The source's name may hold a dot ("News.ru").
 _EARLIER_REPORT = re.compile(
-    r"^\W*(?:(?:earlier|previously)\b[^.;]{0,60}\b(?:reported|wrote|said|announced)\b|as (?:was |previously |earlier )?"
-    r"reported\b|ранее\b[^.;]{0,60}(?:писал|сообщал|информировал|передавал)|как (?:ранее )?сообщал|напомним|"
-    r"бұған дейін\b[^.;]{0,60}(?:хабарла|жазған)|еске сала кетейік|(?:据)?此前(?:有)?报道|"
-    r"như (?:đã|chúng tôi đã) đưa tin|trước đó,?[^.;]{0,60}đưa tin)", re.IGNORECASE)
+    r"^\W*(?:(?:earlier|previously)\b[^;]{0,60}\b(?:reported|wrote|said|announced)\b|as (?:was |previously |earlier )?"
+    r"reported\b|ранее\b[^;]{0,60}(?:писал|сообщал|информировал|передавал)|как (?:ранее )?сообщал|напомним|"
+    r"бұған дейін\b[^;]{0,60}(?:хабарла|жазған)|еске сала кетейік|(?:据)?此前(?:有)?报道|"
+    r"như (?:đã|chúng tôi đã) đưa tin|trước đó,?[^;]{0,60}đưa tin)", re.IGNORECASE)
 
 
 def status_from_report(meeting: LLMMeeting) -> LLMMeeting:

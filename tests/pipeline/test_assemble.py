@@ -78,3 +78,13 @@ def test_past_the_lead_a_date_outside_the_meetings_sentence_is_not_its_date() ->
     assert later is not None and later.date is None
     assert first is not None and first.date == dt.date(2021, 5, 3)
     assert "date_not_in_sentence" in {w.code for w in assembler.warnings}
+
+
+def test_the_publication_line_does_not_date_a_meeting() -> None:
+    text = "date 2002-10-26\n\nВ пятницу состоялся телефонный разговор министра Бориса Грызлова с Робертом Мюллером."
+    assembler = Assembler(text=text, anchor=dt.date(2002, 10, 26), language="ru")
+    raw = LLMMeeting(quote=text.split("\n")[-1], kind="phone_call", status=LLMMeetingStatus.HELD,
+                     date_text="2002-10-26", participants=[_person("Бориса Грызлова"), _person("Робертом Мюллером")])
+    meeting = assembler.meeting(raw, "meetings[0]", None, threats=[], areas=[], agreements=[])
+    assert meeting is not None and meeting.date == dt.date(2002, 10, 25)  # "В пятницу", the Friday before
+    assert "date_is_publication" in {w.code for w in assembler.warnings}
