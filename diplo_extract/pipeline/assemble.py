@@ -91,7 +91,7 @@ class Assembler:
             self.warn("date_not_in_text", f"ignored date {phrase!r}: not in the article", path)
             return None
         places = [m.start() for m in re.finditer(re.escape(phrase), self.text)] if phrase else []
-        if places and all(_HEADER_LINE.match(self.text, self.text.rfind("\n", 0, at) + 1) for at in places):
+        if places and all(_in_publication_line(self.text, at) for at in places):
             # The file's "date 2002-10-26" line says when it was published, not when the meeting was.
             self.warn("date_is_publication", f"ignored date {phrase!r}: the article's publication line", path)
             return None
@@ -232,7 +232,7 @@ class Assembler:
         date = resolve_date(date_text, self.anchor, previous=previous_date) if date_text else None
         if date is None:
             # The model gave no date it could be held to; the sentence that reports the meeting often has one.
-            written = date_phrase_in(raw.quote)
+            written = date_phrase_in(_without_publication_line(raw.quote))
             found = resolve_date(written, self.anchor, previous=previous_date) if written else None
             if found is not None:
                 date, date_text = found, written
@@ -257,7 +257,19 @@ class Assembler:
         )
 
 
-_HEADER_LINE = re.compile(r"[ \t]*(?:date|published|posted|updated)\b[ \t]*:?[ \t]*\d", re.IGNORECASE)
+# "date 2025-02-26" (or "published: 26.02.2025") opening a line, sometimes with the lead run on after it.
+_PUBLICATION_LINE = re.compile(r"[ \t]*(?:date|published|posted|updated)\b[ \t]*:?[ \t]*[\d][\d\-./ T:]*",
+                               re.IGNORECASE)
+
+
+def _in_publication_line(text: str, at: int) -> bool:
+    line = _PUBLICATION_LINE.match(text, text.rfind("\n", 0, at) + 1)
+    return line is not None and at < line.end()
+
+
+def _without_publication_line(sentence: str) -> str:
+    line = _PUBLICATION_LINE.match(sentence)
+    return sentence[line.end():] if line else sentence
 
 
 def portfolio_stripped(name: str, text: str) -> str:
