@@ -208,6 +208,11 @@ class Assembler:
             result.append((raw, span, locator.owners_of(raw.quote, self.text, span.start if span else None)))
         return result
 
+    def _paragraph_before(self, quote: str) -> str:
+        """The words of the paragraph holding ``quote`` that come before it ("" when it is not found)."""
+        at = self.text.find(quote.strip()) if quote.strip() else -1
+        return self.text[self.text.rfind("\n", 0, at) + 1:at] if at > 0 else ""
+
     def meeting(self, raw: LLMMeeting, path: str, previous_date: dt.date | None, *,
                 threats: list[Threat], areas: list[str],
                 agreements: list[tuple[LLMAgreement, Span | None]], lead: bool = True) -> Meeting | None:
@@ -233,6 +238,10 @@ class Assembler:
         if date is None:
             # The model gave no date it could be held to; the sentence that reports the meeting often has one.
             written = date_phrase_in(_without_publication_line(raw.quote))
+            if written is None and lead:
+                # "Сегодня в Душанбе состоялось заседание ... Президент принял ...": the lead paragraph dates
+                # the story once, in an earlier sentence.
+                written = date_phrase_in(_without_publication_line(self._paragraph_before(raw.quote)))
             found = resolve_date(written, self.anchor, previous=previous_date) if written else None
             if found is not None:
                 date, date_text = found, written

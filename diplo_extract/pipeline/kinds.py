@@ -173,7 +173,10 @@ _FUTURE = re.compile(r"\b(?:will|shall|would|is to|are to|plans? to|planned|plan
 _ANNOUNCED = re.compile(r"\b(?:will be held|will take place|is to be held|are to be held|is scheduled|"
                         r"are scheduled|will meet|will visit|will hold|will attend)\b|"
                         r"состоится|пройд[её]т|будет проведен|планируется провести|намечен|"
-                        r"өтеді|өткізіледі|өтпек|sẽ diễn ra|sẽ tổ chức|dự kiến diễn ra|将于|将在|即将举行",
+                        r"өтеді|өткізіледі|өтпек|sẽ diễn ra|sẽ tổ chức|dự kiến diễn ra|将于|将在|即将举行|"
+                        # An agreement to meet is not a meeting: "agreed to hold annual talks".
+                        r"\bagreed to (?:hold|meet|convene)\b|договорились (?:о проведении|провести|встретиться)|"
+                        r"thống nhất tổ chức|同意举行|商定举行",
                         re.IGNORECASE)
 _PAST_ANY = re.compile(r"состоял|прош(?:ла|ел|ёл|ли)\b|провел|провёл|встретил|принял|обсудил|"
                        r"өтті|кездесті|қабылдады|талқылады|өткізді|\bđã\b|了", re.IGNORECASE)

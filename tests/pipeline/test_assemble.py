@@ -46,7 +46,8 @@ def test_a_date_phrase_not_in_the_article_is_ignored() -> None:
     assembler = Assembler(text=TEXT, anchor=dt.date(2021, 5, 3))
     raw = _meeting(_person("Yerlan Turgumbayev", "Kazakhstan"), date_text="on 12 June 2020")
     meeting = assembler.meeting(raw, "meetings[0]", None, threats=[], areas=[], agreements=[])
-    assert meeting is not None and meeting.date is None
+    # The invented phrase is dropped; the dateline before the quote, in the lead paragraph, dates the meeting.
+    assert meeting is not None and meeting.date_text == "May 3" and meeting.date == dt.date(2021, 5, 3)
     assert "date_not_in_text" in [w.code for w in assembler.warnings]
 
 
@@ -88,3 +89,15 @@ def test_the_publication_line_does_not_date_a_meeting() -> None:
     meeting = assembler.meeting(raw, "meetings[0]", None, threats=[], areas=[], agreements=[])
     assert meeting is not None and meeting.date == dt.date(2002, 10, 25)  # "В пятницу", the Friday before
     assert "date_is_publication" in {w.code for w in assembler.warnings}
+
+
+def test_the_lead_paragraph_dates_its_meeting_once() -> None:
+    text = ("date 2021-09-15\n\nСегодня в Душанбе состоялось заседание. Президент Эмомали Рахмон принял "
+            "министра Сергея Шойгу.")
+    assembler = Assembler(text=text, anchor=dt.date(2021, 9, 15), language="ru")
+    raw = LLMMeeting(quote="Президент Эмомали Рахмон принял министра Сергея Шойгу.", kind="reception",
+                     status=LLMMeetingStatus.HELD, participants=[_person("Эмомали Рахмон"), _person("Сергея Шойгу")])
+    lead = assembler.meeting(raw, "meetings[0]", None, threats=[], areas=[], agreements=[])
+    later = assembler.meeting(raw, "meetings[1]", None, threats=[], areas=[], agreements=[], lead=False)
+    assert lead is not None and lead.date == dt.date(2021, 9, 15)
+    assert later is not None and later.date is None

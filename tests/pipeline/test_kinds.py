@@ -176,3 +176,12 @@ def test_meetings_held_by_a_host_named_before_are_one_per_counterpart() -> None:
     parts = split_bilateral_calls(meeting)
     assert [[p.name for p in part.participants] for part in parts] == [
         ["Muhammet Hydyrov", "Eskandar Momeni"], ["Muhammet Hydyrov", "Münir Karaloğlu"]]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Москва и Вашингтон договорились о проведении ежегодных встреч на высоком уровне.",
+    "The two ministers agreed to hold annual consultations on counter-terrorism.",
+])
+def test_an_agreement_to_meet_is_no_meeting(sentence: str) -> None:
+    meeting = LLMMeeting(quote=sentence, kind="meeting", status="held")
+    assert status_from_report(meeting).status.value == "planned"
