@@ -145,9 +145,12 @@ def split_bilateral_calls(meeting: LLMMeeting) -> list[LLMMeeting]:
     # only in an earlier sentence: "the head of the delegation held meetings with ...").
     subject = named[0] if named and _located(named[0].name, meeting.quote) < marker.start() else None
     host_code = participant_country(subject.country, subject.title, subject.organization) if subject else None
+    # A companion comes with the host: of the host's country and not among those the sentence says were met.
     companions = [p for p in people[1:] if subject is not None and host_code is not None
-                  and participant_country(p.country, p.title, p.organization) == host_code]
-    counterparts = [p for p in people if p is not subject and p not in companions]
+                  and participant_country(p.country, p.title, p.organization) == host_code
+                  and _located(p.name, meeting.quote) < marker.start()]
+    counterparts = sorted((p for p in people if p is not subject and p not in companions),
+                          key=lambda p: _located(p.name, meeting.quote))  # in the order the sentence names them
     if len(counterparts) < 2:
         return [meeting]
     sides: dict[str | None, list[LLMParticipant]] = {}

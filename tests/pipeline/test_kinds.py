@@ -185,3 +185,13 @@ def test_meetings_held_by_a_host_named_before_are_one_per_counterpart() -> None:
 def test_an_agreement_to_meet_is_no_meeting(sentence: str) -> None:
     meeting = LLMMeeting(quote=sentence, kind="meeting", status="held")
     assert status_from_report(meeting).status.value == "planned"
+
+
+def test_people_named_among_those_met_are_counterparts_whatever_country_the_model_gave() -> None:
+    sentence = ("Bộ trưởng Tô Lâm đã có các cuộc hội đàm với Bí thư Mạnh Kiến Trụ; Bộ trưởng Quách Thanh Côn và "
+                "Thứ trưởng Mạnh Hồng Vỹ.")
+    meeting = LLMMeeting(quote=sentence, kind="meeting", status="held", participants=[
+        _person("Tô Lâm", "Việt Nam"), _person("Quách Thanh Côn", "Việt Nam"), _person("Mạnh Hồng Vỹ", "Việt Nam")])
+    parts = split_bilateral_calls(meeting)
+    assert [[p.name for p in part.participants] for part in parts] == [
+        ["Tô Lâm", "Mạnh Kiến Trụ"], ["Tô Lâm", "Quách Thanh Côn"], ["Tô Lâm", "Mạnh Hồng Vỹ"]]
