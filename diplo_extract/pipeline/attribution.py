@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from diplo_extract.core.llm_schema import LLMMeeting
 from diplo_extract.text.names import HONORIFICS, name_key
+from diplo_extract.text.sentences import sentence_around
 
 _PARTICLES = frozenset({"bin", "ibn", "bint", "al", "el", "de", "da", "van", "von", "der", "del", "la", "le"})
 _HONORIFIC_WORDS = frozenset(word.casefold().strip(".") for title in HONORIFICS for word in title.split())
@@ -40,6 +41,7 @@ class MeetingLocator:
 
     def __init__(self, text: str, meetings: Sequence[LLMMeeting]):
         self.count = len(meetings)
+        self._text = text
         words = [_marker_words(m) for m in meetings]
         keys = [{name_key(w) for w in ws} for ws in words]
         markers: list[tuple[int, int]] = []
@@ -55,11 +57,21 @@ class MeetingLocator:
         self._owners = [owner for _, owner in markers]
 
     def owners_at(self, position: int) -> set[int]:
-        """Meetings a passage starting at ``position`` is about (all of them before any marker)."""
+        """Meetings a passage starting at ``position`` is about (all of them before any marker).
+
+        When the last marker before it stands in a sentence that names several meetings' people ("held
+        separate talks with A; B and C"), what follows about "the two sides" is about each of them.
+        """
         if self.count <= 1:
             return set(range(self.count))
         at = bisect.bisect_right(self._positions, position) - 1
-        return set(range(self.count)) if at < 0 else {self._owners[at]}
+        if at < 0:
+            return set(range(self.count))
+        start, end = sentence_around(self._text, self._positions[at], self._positions[at] + 1)
+        if end > position:  # the passage is inside that sentence: only the meeting named last is its own
+            return {self._owners[at]}
+        first = bisect.bisect_left(self._positions, start)
+        return set(self._owners[first:at + 1])
 
     def owners_within(self, start: int, end: int) -> set[int]:
         """Meetings a passage ``[start, end)`` is about: those it names, else the one named last before it."""

@@ -32,3 +32,14 @@ def test_words_that_recur_concern_every_meeting_they_follow() -> None:
 def test_with_one_meeting_everything_is_its_own() -> None:
     locator = MeetingLocator(TEXT, [_call("Zhao Kezhi", "Yerlan Turgumbayev")])
     assert locator.owners_at(0) == {0} and locator.owners_of("fraud", TEXT, None) == {0}
+
+
+def test_what_follows_a_sentence_naming_several_meetings_is_about_each_of_them() -> None:
+    text = ("The minister held separate talks with Zhao Kezhi, Huang Ming and Wang Yi in Beijing. The two sides "
+            "agreed to fight terrorism.")
+    meetings = [LLMMeeting(quote="", kind="meeting", status="held",
+                           participants=[LLMParticipant(name="Tô Lâm"), LLMParticipant(name=guest)])
+                for guest in ("Zhao Kezhi", "Huang Ming", "Wang Yi")]
+    locator = MeetingLocator(text, meetings)
+    assert locator.owners_at(text.index("fight terrorism")) == {0, 1, 2}
+    assert locator.owners_at(text.index("Wang Yi") + 2) == {2}  # inside the sentence: the meeting named last
