@@ -27,7 +27,7 @@ _KIND_WORDS = (
                                         r"trực tuyến", re.IGNORECASE)),
     (MeetingKind.PHONE_CALL, re.compile(r"\b(?:tele)?phone\b|телефон|电话|通话|điện đàm|điện thoại",
                                         re.IGNORECASE)),
-    (MeetingKind.RECEPTION, re.compile(r"\breception\b|\b(?:received|receives|hosted)\b|\bпринял\b|"
+    (MeetingKind.RECEPTION, re.compile(r"\breception\b|\b(?:received|receives|(?<!co-)hosted)\b|\bпринял\b|"
                                        r"\bпринимал\b|қабылдады|"
                                        r"\btiếp (?:ông|bà|đoàn|Đại sứ|Bộ trưởng|Thứ trưởng|Phó|xã giao|đón)",
                                        re.IGNORECASE)),

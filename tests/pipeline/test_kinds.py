@@ -195,3 +195,11 @@ def test_people_named_among_those_met_are_counterparts_whatever_country_the_mode
     parts = split_bilateral_calls(meeting)
     assert [[p.name for p in part.participants] for part in parts] == [
         ["Tô Lâm", "Mạnh Kiến Trụ"], ["Tô Lâm", "Quách Thanh Côn"], ["Tô Lâm", "Mạnh Hồng Vỹ"]]
+
+
+def test_co_hosting_a_meeting_is_not_receiving_a_guest() -> None:
+    meeting = LLMMeeting(quote="The meeting was co-hosted by Minister Wiranto and Attorney-General Brandis.",
+                         kind="meeting", status="held")
+    assert kind_from_report(meeting).kind.value == "meeting"
+    hosted = meeting.model_copy(update={"quote": "Minister Wiranto hosted Attorney-General Brandis in Jakarta."})
+    assert kind_from_report(hosted).kind.value == "reception"
