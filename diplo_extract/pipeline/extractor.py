@@ -24,6 +24,7 @@ from diplo_extract.pipeline.assemble import Assembler, describe
 from diplo_extract.pipeline.attendance import attendance_lists, with_attendees
 from diplo_extract.pipeline.attribution import MeetingLocator
 from diplo_extract.pipeline.kinds import (
+    anchored_to_report,
     kind_from_report,
     split_bilateral_calls,
     status_from_report,
@@ -85,8 +86,8 @@ class Extractor:
                 assembler.warn("instruction_in_text", f"sentence {sentence.number} addresses a language model; "
                                "it was not shown to the model")
         real = [assembler.without_invented(m, f"reported[{i}]") for i, m in enumerate(answers.meetings)]
-        calls = [part for meeting in real
-                 for part in split_bilateral_calls(kind_from_report(status_from_report(meeting)))]
+        calls = [part for meeting in real for part in split_bilateral_calls(
+            kind_from_report(status_from_report(anchored_to_report(meeting, text, sentences))))]
         reported = []
         for merged in merge_meetings(calls):
             if merged.status is LLMMeetingStatus.BACKGROUND:

@@ -7,12 +7,15 @@ and a phone call it reported with three countries is split into the bilateral ca
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus, LLMParticipant
 from diplo_extract.core.schema import MeetingKind
 from diplo_extract.pipeline.attendance import listed_people
 from diplo_extract.pipeline.people import participant_country, same_participant
 from diplo_extract.text.countries import organizations_in
+from diplo_extract.text.lexicon import reports_interaction
+from diplo_extract.text.sentences import Sentence
 
 _BILATERAL_KINDS = (MeetingKind.PHONE_CALL,)
 # The words of a report settle a call's medium better than a 1.5B model's label does ("held phone
@@ -212,4 +215,38 @@ def status_from_report(meeting: LLMMeeting) -> LLMMeeting:
         rest = _ANNOUNCED.sub(" ", meeting.quote)  # "will be held" holds "held": not a report of the past
         if not (_PAST_REPORT.search(rest) or _PAST_ANY.search(rest)):
             return meeting.model_copy(update={"status": LLMMeetingStatus.PLANNED})
+    return meeting
+
+
+def _names_in(people: list[LLMParticipant], words: str) -> int:
+    """How many of ``people`` a sentence names (the name as written, or its last word: "Грызлова")."""
+    folded = words.casefold()
+    found = 0
+    for person in people:
+        name = person.name.strip().casefold()
+        last = name.split()[-1] if name.split() else ""
+        if name and (name in folded or (len(last) >= 4 and last in folded)):
+            found += 1
+    return found
+
+
+def anchored_to_report(meeting: LLMMeeting, text: str, sentences: Sequence[Sentence]) -> LLMMeeting:
+    """The meeting moved to the sentence that reports it, when the model chose one that does not.
+
+    A small model often gives a headline or a summary ("МВД и ФБР договорились о взаимодействии") as the
+    sentence of a meeting whose report is further on ("в пятницу состоялся телефонный разговор министра
+    Грызлова с директором ФБР Мюллером"). When the chosen sentence has no word for an interaction, the first
+    sentence that has one and names the meeting's people (two, or the one it has) becomes its sentence: its
+    words then settle the kind, status and date.
+    """
+    if reports_interaction(meeting.quote):
+        return meeting
+    named = [p for p in meeting.participants if p.name.strip()]
+    if not named:
+        return meeting
+    needed = min(2, len(named))
+    for sentence in sentences:
+        words = text[sentence.start:sentence.end]
+        if reports_interaction(words) and _names_in(named, words) >= needed:
+            return meeting.model_copy(update={"quote": words, "sentence": sentence.number})
     return meeting

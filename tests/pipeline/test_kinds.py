@@ -4,11 +4,13 @@ import pytest
 
 from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus
 from diplo_extract.pipeline.kinds import (
+    anchored_to_report,
     kind_from_report,
     split_bilateral_calls,
     status_from_report,
     with_cochaired_sessions,
 )
+from diplo_extract.text.sentences import split_sentences
 
 
 def _reported(sentence: str, status: str) -> LLMMeeting:
@@ -203,3 +205,23 @@ def test_co_hosting_a_meeting_is_not_receiving_a_guest() -> None:
     assert kind_from_report(meeting).kind.value == "meeting"
     hosted = meeting.model_copy(update={"quote": "Minister Wiranto hosted Attorney-General Brandis in Jakarta."})
     assert kind_from_report(hosted).kind.value == "reception"
+
+
+def test_a_meeting_given_a_headline_moves_to_the_sentence_that_reports_it() -> None:
+    text = ("МВД и ФБР договорились о взаимодействии. В пятницу состоялся телефонный разговор министра Бориса "
+            "Грызлова с директором ФБР Робертом Мюллером.")
+    sentences = split_sentences(text)
+    meeting = LLMMeeting(quote=text[sentences[0].start:sentences[0].end], kind="meeting", status="held",
+                         sentence=1, participants=[_person("Бориса Грызлова", "Россия"),
+                                                   _person("Робертом Мюллером", "США")])
+    moved = anchored_to_report(meeting, text, sentences)
+    assert moved.sentence == 2 and "телефонный разговор" in moved.quote
+    assert kind_from_report(moved).kind.value == "phone_call"
+
+
+def test_a_meeting_whose_sentence_reports_it_stays() -> None:
+    text = "The ministers met in Astana. Later the ministers Ali Khan and Bo Li spoke by phone."
+    sentences = split_sentences(text)
+    meeting = LLMMeeting(quote="The ministers met in Astana.", kind="meeting", status="held", sentence=1,
+                         participants=[_person("Ali Khan", "Pakistan"), _person("Bo Li", "China")])
+    assert anchored_to_report(meeting, text, sentences) == meeting
