@@ -207,11 +207,15 @@ def _joined(meeting: LLMMeeting, listed: Attendance) -> LLMMeeting:
     host_country = participant_country(host.country, host.title, host.organization) if host else None
     people = list(meeting.participants)
     for person in listed.people:
-        if any(same_participant(person.name, person.organization, other.name, other.organization)
-               for other in people):
-            continue
         named = countries_in(person.title)
         home = host_country if listed.home_side else None
         country = person.country or (named[0] if named else home or "")
-        people.append(person.model_copy(update={"country": country}))
+        same = [i for i, other in enumerate(people)
+                if same_participant(person.name, person.organization, other.name, other.organization)]
+        if not same:
+            people.append(person.model_copy(update={"country": country}))
+        elif country and not participant_country(people[same[0]].country, people[same[0]].title,
+                                                 people[same[0]].organization):
+            # Listed already, without a country: the list item names it ("Қытай ... министрі Ван И").
+            people[same[0]] = people[same[0]].model_copy(update={"country": country})
     return meeting.model_copy(update={"participants": people})

@@ -159,7 +159,8 @@ def split_bilateral_calls(meeting: LLMMeeting) -> list[LLMMeeting]:
     sides: dict[str | None, list[LLMParticipant]] = {}
     for person in counterparts:
         sides.setdefault(participant_country(person.country, person.title, person.organization), []).append(person)
-    by_person = None in sides or len(sides) < 2
+    # Counterparts of the host's own country are not one side met together: each is their own interaction.
+    by_person = None in sides or len(sides) < 2 or (host_code is not None and host_code in sides)
     groups = [[person] for person in counterparts] if by_person else list(sides.values())
     hosts = [subject, *companions] if subject is not None else []
     # Each part is a bilateral meeting, whatever the size of the whole made :func:`kind_from_report` call it.

@@ -67,3 +67,12 @@ def test_a_list_far_from_the_meeting_belongs_to_something_else() -> None:
         LLMParticipant(name="Kim Min"), LLMParticipant(name="Lee Jun")])
     sentences = split_sentences(text)
     assert with_attendees([meeting], attendance_lists(text, sentences), sentences) == [meeting]
+
+
+def test_a_listed_person_already_in_the_meeting_gets_the_country_of_the_list_item() -> None:
+    text = "Minister Kim met Minister Lee. The meeting was attended by Mongolian Justice Minister Bat Erdene."
+    meeting = LLMMeeting(quote="", kind="meeting", status="held", sentence=1, participants=[
+        LLMParticipant(name="Kim Min", country="Korea"), LLMParticipant(name="Bat Erdene")])
+    sentences = split_sentences(text)
+    (joined,) = with_attendees([meeting], attendance_lists(text, sentences), sentences)
+    assert [(p.name, p.country) for p in joined.participants] == [("Kim Min", "Korea"), ("Bat Erdene", "MN")]

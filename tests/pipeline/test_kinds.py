@@ -225,3 +225,11 @@ def test_a_meeting_whose_sentence_reports_it_stays() -> None:
     meeting = LLMMeeting(quote="The ministers met in Astana.", kind="meeting", status="held", sentence=1,
                          participants=[_person("Ali Khan", "Pakistan"), _person("Bo Li", "China")])
     assert anchored_to_report(meeting, text, sentences) == meeting
+
+
+def test_counterparts_the_model_gave_the_hosts_country_are_met_one_by_one() -> None:
+    sentence = "Bộ trưởng Tô Lâm đã có các cuộc hội đàm với Mạnh Kiến Trụ; Quách Thanh Côn và Mạnh Hồng Vỹ."
+    meeting = LLMMeeting(quote=sentence, kind="meeting", status="held", participants=[
+        _person("Tô Lâm", "Việt Nam"), _person("Mạnh Kiến Trụ", "Trung Quốc"), _person("Quách Thanh Côn", "Việt Nam"),
+        _person("Mạnh Hồng Vỹ", "Việt Nam")])
+    assert len(split_bilateral_calls(meeting)) == 3
