@@ -25,7 +25,7 @@ from diplo_extract.core.schema import (
     ThreatCategory,
 )
 from diplo_extract.pipeline.attribution import MeetingLocator
-from diplo_extract.pipeline.people import participant_country, same_participant
+from diplo_extract.pipeline.people import as_delegation, participant_country, same_participant
 from diplo_extract.text.countries import country_named_exactly, to_country_code
 from diplo_extract.text.dates import date_phrase_in, resolve_date
 from diplo_extract.text.grounding import locate
@@ -115,7 +115,8 @@ class Assembler:
         kept = []
         for person in meeting.participants:
             if self.language == "kk" and person.name.strip():
-                person = person.model_copy(update={"name": kazakh_nominative(person.name)})
+                # The case ending off first: "Испания Корольдігімен" (with the Kingdom of Spain) is a state.
+                person = as_delegation(person.model_copy(update={"name": kazakh_nominative(person.name)}))
             if person.name.strip():
                 name = portfolio_stripped(person.name.strip(), self.text)
                 if not name:

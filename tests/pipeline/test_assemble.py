@@ -101,3 +101,12 @@ def test_the_lead_paragraph_dates_its_meeting_once() -> None:
     later = assembler.meeting(raw, "meetings[1]", None, threats=[], areas=[], agreements=[], lead=False)
     assert lead is not None and lead.date == dt.date(2021, 9, 15)
     assert later is not None and later.date is None
+
+
+def test_a_kazakh_state_in_a_case_form_is_no_person() -> None:
+    text = "Бас прокурор Испания Корольдігімен шарттарға қол қойғанын еске салды."
+    assembler = Assembler(text=text, anchor=None, language="kk")
+    raw = LLMMeeting(quote=text, kind="meeting", status=LLMMeetingStatus.HELD,
+                     participants=[_person("Испания Корольдігімен")])
+    (person,) = assembler.without_invented_people(raw, "reported[0]").participants
+    assert person.name == "" and person.organization == "Испания Корольдігі"
