@@ -13,22 +13,20 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 import os
 import sqlite3
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from diplo_extract.core.paths import cache_dir
 from diplo_extract.core.schema import SCHEMA_VERSION, ArticleExtraction
+from diplo_extract.core.sqlite_file import PerPath, SqliteFile
 
 __all__ = ["RESULT_CACHE_ENV", "CacheInfo", "ResultCache", "cache_key", "code_version", "default_cache_path",
            "open_cache"]
 
 RESULT_CACHE_ENV = "DIPLO_EXTRACT_RESULT_CACHE"
-_log = logging.getLogger(__name__)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
     key TEXT PRIMARY KEY,
@@ -89,37 +87,14 @@ class CacheInfo:
     size_bytes: int  # the database and its WAL and shared-memory files together
 
 
-class ResultCache:
+class ResultCache(SqliteFile):
     """Thread-safe access to one cache file; get an instance with :func:`open_cache`.
 
-    One connection serves every thread, behind a lock: each operation takes milliseconds next to the
-    seconds a model call takes, so finer-grained sharing would buy nothing.
+    Opening, locking and failing quietly are :class:`~diplo_extract.core.sqlite_file.SqliteFile`'s.
     """
 
     def __init__(self, path: Path):
-        self.path = path
-        self._lock = threading.Lock()
-        self._conn: sqlite3.Connection | None = None
-        self._broken = False  # set after a failure, so a broken file is reported once, not per article
-
-    def _connect(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
-            try:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a power cut may lose the last
-                conn.execute(_SCHEMA)
-            except sqlite3.Error:
-                conn.close()
-                raise
-            self._conn = conn
-        return self._conn
-
-    def _failed(self, action: str, exc: Exception) -> None:
-        if not self._broken:
-            _log.warning("result cache %s: cannot %s (%s); going on without it", self.path, action, exc)
-        self._broken = True
+        super().__init__(path, schema=_SCHEMA, what="result cache", without_it="going on without it")
 
     def get(self, key: str) -> ArticleExtraction | None:
         """The cached record for ``key`` with ``provenance.cached`` set, or None."""
@@ -183,24 +158,11 @@ class ResultCache:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return removed
 
-    def close(self) -> None:
-        """Close the connection (a later call opens it again)."""
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
 
-
-_instances: dict[Path, ResultCache] = {}
-_instances_lock = threading.Lock()
+_caches: PerPath[ResultCache] = PerPath(ResultCache)
 
 
 def open_cache(path: Path | None = None) -> ResultCache:
     """The shared cache for ``path`` (default: :func:`default_cache_path`, read at every call)."""
-    resolved = (path or default_cache_path()).expanduser().absolute()
-    with _instances_lock:
-        cache = _instances.get(resolved)
-        if cache is None:
-            cache = _instances[resolved] = ResultCache(resolved)
-        return cache
+    return _caches(path or default_cache_path())
 

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import sqlite3
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,13 +24,13 @@ from typing import Any
 from openai.types.chat import ChatCompletion
 
 from diplo_extract.core.paths import cache_dir
+from diplo_extract.core.sqlite_file import PerPath, SqliteFile
 
 __all__ = ["ANSWER_CACHE_ENV", "AnswerCache", "answer_cache_path", "open_answer_cache", "request_key"]
 
 ANSWER_CACHE_ENV = "DIPLO_EXTRACT_ANSWER_CACHE"
 _OFF = ("", "0", "off", "false", "no")
 _ON = ("1", "on", "true", "yes")
-_log = logging.getLogger(__name__)
 
 
 def answer_cache_path(setting: str | None) -> Path | None:
@@ -58,34 +56,14 @@ def request_key(scope: str, request: dict[str, Any]) -> str | None:
     return hashlib.sha256(f"{scope}\x1f{body}".encode()).hexdigest()
 
 
-class AnswerCache:
+class AnswerCache(SqliteFile):
     """Raw chat completions by request key, in one SQLite file shared by threads and processes."""
 
     def __init__(self, path: Path):
-        self.path = path
-        self._lock = threading.Lock()
-        self._conn: sqlite3.Connection | None = None
-        self._broken = False
+        super().__init__(path, schema="CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, completion TEXT "
+                         "NOT NULL)", what="answer cache", without_it="asking the model instead")
         self.hits = 0
         self.misses = 0
-
-    def _connect(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
-            try:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, completion TEXT NOT NULL)")
-            except sqlite3.Error:
-                conn.close()
-                raise
-            self._conn = conn
-        return self._conn
-
-    def _failed(self, action: str, exc: Exception) -> None:
-        if not self._broken:
-            _log.warning("answer cache %s: cannot %s (%s); asking the model instead", self.path, action, exc)
-        self._broken = True
 
     def get(self, key: str) -> ChatCompletion | None:
         """The stored completion for ``key``, or None."""
@@ -133,23 +111,6 @@ class AnswerCache:
 
         return cached_create
 
-    def close(self) -> None:
-        """Close the connection (a later call opens it again)."""
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
 
-
-_instances: dict[Path, AnswerCache] = {}
-_instances_lock = threading.Lock()
-
-
-def open_answer_cache(path: Path) -> AnswerCache:
-    """The one :class:`AnswerCache` of this process for ``path`` (batch threads and backends share it)."""
-    resolved = path.expanduser().absolute()
-    with _instances_lock:
-        cache = _instances.get(resolved)
-        if cache is None:
-            cache = _instances[resolved] = AnswerCache(resolved)
-        return cache
+open_answer_cache: PerPath[AnswerCache] = PerPath(AnswerCache)
+"""The one :class:`AnswerCache` of this process for a path (batch threads and backends share it)."""
