@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from diplo_extract.core.llm_schema import LLMMeeting, LLMParticipant
 from diplo_extract.pipeline.people import (
+    BODY_NOUN,
     clean_participant,
     is_acronym,
     is_title_token,
@@ -22,7 +23,7 @@ from diplo_extract.pipeline.people import (
     same_participant,
 )
 from diplo_extract.text.countries import countries_in, country_named_exactly
-from diplo_extract.text.names import HONORIFICS
+from diplo_extract.text.names import HONORIFIC_WORDS
 from diplo_extract.text.sentences import Sentence
 
 # Words that say a sentence lists who attended, in each language of the sources.
@@ -48,11 +49,10 @@ _WORDS = re.compile(
     rf"(?:(?:[{_CAPITAL}]\.\s?){{1,2}}[{_CAPITAL}][\w'’-]+|[{_CAPITAL}][\w'’-]+)")
 
 
-_HONORIFIC_WORDS = frozenset(word.casefold().strip(".") for phrase in HONORIFICS for word in phrase.split())
-# Capitalised words of bodies, events and places that a run of capitals in a list of attendees may hold.
+# Capitalised words of bodies (the body nouns of :mod:`~diplo_extract.pipeline.people`, plurals too), events and
+# places that a run of capitals in a list of attendees may hold.
 _NOT_NAME = re.compile(
-    r"(?i:ministry|department|office|bureau|agency|administration|directorate|committee|commission|councils?|"
-    r"service|secretariat|forces?|government|embassy|delegations?|organi[sz]ation|structure|forum|ceremony|"
+    rf"(?i:{BODY_NOUN}s?|structure|forum|ceremony|"
     r"conference|meeting|session|summit|cooperation|territory|republic|region|regional|province|city|"
     r"heads?|members?|officials?|representatives?|other|control|aide|presidential|programme|program|"
     r"centre|center|court|university|institute|international|mp|jr|"
@@ -90,7 +90,7 @@ def _han_people(words: str) -> list[LLMParticipant]:
 
 def _title_like(token: str) -> bool:
     bare = token.strip(".,'’()")
-    return (is_title_token(bare) or is_acronym(bare) or bare.casefold() in _HONORIFIC_WORDS
+    return (is_title_token(bare) or is_acronym(bare) or bare.casefold() in HONORIFIC_WORDS
             or any(is_title_token(part) for part in bare.split("-") if part))
 
 

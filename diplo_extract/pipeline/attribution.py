@@ -13,11 +13,10 @@ import re
 from collections.abc import Sequence
 
 from diplo_extract.core.llm_schema import LLMMeeting
-from diplo_extract.text.names import HONORIFICS, name_key
+from diplo_extract.text.names import HONORIFIC_WORDS, name_key
 from diplo_extract.text.sentences import sentence_around
 
 _PARTICLES = frozenset({"bin", "ibn", "bint", "al", "el", "de", "da", "van", "von", "der", "del", "la", "le"})
-_HONORIFIC_WORDS = frozenset(word.casefold().strip(".") for title in HONORIFICS for word in title.split())
 
 
 def _marker_words(meeting: LLMMeeting) -> set[str]:
@@ -31,7 +30,7 @@ def _marker_words(meeting: LLMMeeting) -> set[str]:
         for token in re.split(r"[\s,]+", name):
             token = token.strip(".,'’()")
             folded = token.casefold()
-            if len(token) >= 3 and folded not in _PARTICLES and folded not in _HONORIFIC_WORDS:
+            if len(token) >= 3 and folded not in _PARTICLES and folded not in HONORIFIC_WORDS:
                 words.add(token)
     return words
 

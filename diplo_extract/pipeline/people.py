@@ -137,13 +137,13 @@ def _is_country_word(token: str) -> bool:
 # is "<body noun> of ..." ("Department of the Treasury", "Federal Bureau of Investigation"), that opens with
 # one in languages that put it first ("Министерство внутренних дел", "Bộ Công an") or ends with one in
 # Chinese ("公安部"), or an all-capitals acronym ("FBI", "UNODC"). "Police Major General X" stays a person.
-_BODY = (r"(?:ministry|department|office|bureau|agency|administration|directorate|committee|commission|"
+BODY_NOUN = (r"(?:ministry|department|office|bureau|agency|administration|directorate|committee|commission|"
          r"council|service|secretariat|police|forces?|government|embassy|delegation|organi[sz]ation)")
 _BODY_NAME = re.compile(
-    rf"(?:\b{_BODY}$|\b{_BODY} of\b|^(?:министерств|ведомств|служб|комитет|управлени|посольств|делегаци|"
+    rf"(?:\b{BODY_NOUN}$|\b{BODY_NOUN} of\b|^(?:министерств|ведомств|служб|комитет|управлени|посольств|делегаци|"
     r"правительств|министрлі|комитеті|Bộ |Cục |Sở |Ban )|(?:[部局署厅委院]|会议|组织|代表团|政府|警方|大使馆)$)",
     re.IGNORECASE)
-_BODY_WORD = re.compile(_BODY, re.IGNORECASE)
+_BODY_WORD = re.compile(BODY_NOUN, re.IGNORECASE)
 # Kazakh puts the body noun last and declines it ("Ішкі істер министрлігінің", "Бас прокуратура").
 _KAZAKH_BODY = re.compile(r"(?:министрлі|комитет|департамент|басқарма|қызмет|агенттіг|прокуратур)\w*$",
                           re.IGNORECASE)

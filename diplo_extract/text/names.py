@@ -20,7 +20,7 @@ from rapidfuzz.distance import Levenshtein
 
 from diplo_extract.text.folding import fold_letters
 
-__all__ = ["HONORIFICS", "kazakh_nominative", "name_key", "same_person"]
+__all__ = ["HONORIFICS", "HONORIFIC_WORDS", "kazakh_nominative", "name_key", "same_person"]
 
 #: Honorifics, ranks and titles removed from the front of a name by :func:`name_key` (matched after the same
 #: folding as names, so case, dots, hyphens and diacritics do not matter: "Lt.Gen." is "Lt. Gen.").
@@ -95,6 +95,10 @@ _CJK_TITLES: tuple[str, ...] = tuple(sorted({
     "总书记", "總書記",
 }, key=len, reverse=True))  # fmt: skip
 _CJK_NAME = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
+#: Every word of :data:`HONORIFICS`, case-folded without dots ("lt", "gen", "minister"): a word that never
+#: sets one person apart from another.
+HONORIFIC_WORDS: frozenset[str] = frozenset(word.casefold().strip(".") for phrase in HONORIFICS
+                                            for word in phrase.split())
 
 
 def _strip_cjk_titles(token: str) -> str:
