@@ -27,7 +27,7 @@ from diplo_extract.core.schema import (
 from diplo_extract.pipeline.attribution import MeetingLocator
 from diplo_extract.pipeline.people import as_delegation, participant_country, same_participant
 from diplo_extract.text.countries import country_named_exactly, to_country_code
-from diplo_extract.text.dates import date_phrase_in, resolve_date
+from diplo_extract.text.dates import date_phrase_in, in_publication_line, resolve_date
 from diplo_extract.text.grounding import locate
 from diplo_extract.text.lexicon import find_cooperation_areas, find_threats
 from diplo_extract.text.names import kazakh_nominative, name_key
@@ -91,7 +91,7 @@ class Assembler:
             self.warn("date_not_in_text", f"ignored date {phrase!r}: not in the article", path)
             return None
         places = [m.start() for m in re.finditer(re.escape(phrase), self.text)] if phrase else []
-        if places and all(_in_publication_line(self.text, at) for at in places):
+        if places and all(in_publication_line(self.text, at) for at in places):
             # The file's "date 2002-10-26" line says when it was published, not when the meeting was.
             self.warn("date_is_publication", f"ignored date {phrase!r}: the article's publication line", path)
             return None
@@ -238,11 +238,11 @@ class Assembler:
         date = resolve_date(date_text, self.anchor, previous=previous_date) if date_text else None
         if date is None:
             # The model gave no date it could be held to; the sentence that reports the meeting often has one.
-            written = date_phrase_in(_without_publication_line(raw.quote))
+            written = date_phrase_in(raw.quote)
             if written is None and lead:
                 # "Сегодня в Душанбе состоялось заседание ... Президент принял ...": the lead paragraph dates
                 # the story once, in an earlier sentence.
-                written = date_phrase_in(_without_publication_line(self._paragraph_before(raw.quote)))
+                written = date_phrase_in(self._paragraph_before(raw.quote))
             found = resolve_date(written, self.anchor, previous=previous_date) if written else None
             if found is not None:
                 date, date_text = found, written
@@ -265,21 +265,6 @@ class Assembler:
             summary=describe(raw),
             evidence=evidence,
         )
-
-
-# "date 2025-02-26" (or "published: 26.02.2025") opening a line, sometimes with the lead run on after it.
-_PUBLICATION_LINE = re.compile(r"[ \t]*(?:date|published|posted|updated)\b[ \t]*:?[ \t]*[\d][\d\-./ T:]*",
-                               re.IGNORECASE)
-
-
-def _in_publication_line(text: str, at: int) -> bool:
-    line = _PUBLICATION_LINE.match(text, text.rfind("\n", 0, at) + 1)
-    return line is not None and at < line.end()
-
-
-def _without_publication_line(sentence: str) -> str:
-    line = _PUBLICATION_LINE.match(sentence)
-    return sentence[line.end():] if line else sentence
 
 
 def portfolio_stripped(name: str, text: str) -> str:

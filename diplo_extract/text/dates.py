@@ -17,7 +17,8 @@ from typing import Final
 
 import dateparser
 
-__all__ = ["ArticleDates", "MonthAnchor", "date_phrase_in", "find_article_dates", "resolve_date"]
+__all__ = ["ArticleDates", "MonthAnchor", "date_phrase_in", "find_article_dates", "in_publication_line",
+           "resolve_date"]
 
 _HEAD_CHARS = 800
 # A year-less date may be up to a week after the anchor (articles announce imminent visits); beyond
@@ -66,6 +67,10 @@ _DATELINE = re.compile(
 # Some sources flatten "date 2025-02-26" and the dateline onto one line.
 _HEADER_PREFIX = re.compile(r"^\s*date\s*:?\s*\d{4}-\d\d-\d\d(?:[ T]\d\d?:\d\d(?::\d\d)?)?\s*", re.I)
 _PUBLISHED_LABEL = re.compile(r"(?:date|published|posted|updated|released?)\W{0,3}$", re.I)
+# Any publication line's label and date ("date 2017-01", "published: 26.02.2025"), sometimes with the lead run on
+# after it: what says when the file was published, never when a meeting was.
+_PUBLICATION_LINE = re.compile(r"[ \t]*(?:date|published|posted|updated)\b[ \t]*:?[ \t]*[\d][\d\-./ T:]*",
+                               re.IGNORECASE)
 
 
 class MonthAnchor(dt.date):
@@ -521,8 +526,10 @@ def date_phrase_in(sentence: str) -> str | None:
     For a meeting whose date the model did not give: the sentence that reports it usually dates it ("6日",
     "в пятницу", "накануне, 3 февраля", "ngày 13.1", "on Monday"). Written dates come first, then a day of
     the month, a weekday, and words relative to the dateline. A bare "30/10" counts only after a Vietnamese
-    time-of-day word, as in :func:`resolve_date`.
+    time-of-day word, as in :func:`resolve_date`. A publication line opening the sentence is not read.
     """
+    line = _PUBLICATION_LINE.match(sentence)
+    sentence = sentence[line.end():] if line else sentence
     candidates: list[re.Match[str]] = []
     for form in _FOREIGN_WRITTEN:
         for written in form.finditer(sentence):
@@ -547,3 +554,9 @@ def date_phrase_in(sentence: str) -> str | None:
         if at >= 0 and (_is_cjk(phrase) or re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", lowered)):
             return sentence[at:at + len(phrase)]
     return None
+
+
+def in_publication_line(text: str, at: int) -> bool:
+    """Whether ``text[at]`` is inside the label and date of a publication line ("date 2002-10-26")."""
+    line = _PUBLICATION_LINE.match(text, text.rfind("\n", 0, at) + 1)
+    return line is not None and at < line.end()
