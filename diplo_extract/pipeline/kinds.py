@@ -138,27 +138,30 @@ def split_bilateral_calls(meeting: LLMMeeting) -> list[LLMMeeting]:
         return [meeting.model_copy(update={"participants": [host, *companions, other]})
                 for other, code in zip(named[1:], codes[1:], strict=True) if code != host_code]
     marker = _SEPARATE.search(meeting.quote)
-    if marker is None:
-        return [meeting]
+    return [meeting] if marker is None else _separate_parts(meeting, named, marker.start())
+
+
+def _separate_parts(meeting: LLMMeeting, named: list[LLMParticipant], marker: int) -> list[LLMMeeting]:
+    """The interactions of a sentence that says they were separate; ``marker`` is where it says so."""
     people = list(named)
     for person in listed_people(meeting.quote)[0]:
         if not any(same_participant(person.name, "", other.name, "") for other in people):
             people.append(person)
+    country = {id(p): participant_country(p.country, p.title, p.organization) for p in people}
     # The model's first person hosts unless the sentence lists them among those met (it may name the host
     # only in an earlier sentence: "the head of the delegation held meetings with ...").
-    subject = named[0] if named and _located(named[0].name, meeting.quote) < marker.start() else None
-    host_code = participant_country(subject.country, subject.title, subject.organization) if subject else None
+    subject = named[0] if named and _located(named[0].name, meeting.quote) < marker else None
+    host_code = country[id(subject)] if subject is not None else None
     # A companion comes with the host: of the host's country and not among those the sentence says were met.
-    companions = [p for p in people[1:] if subject is not None and host_code is not None
-                  and participant_country(p.country, p.title, p.organization) == host_code
-                  and _located(p.name, meeting.quote) < marker.start()]
+    companions = [p for p in people[1:] if host_code is not None and country[id(p)] == host_code
+                  and _located(p.name, meeting.quote) < marker]
     counterparts = sorted((p for p in people if p is not subject and p not in companions),
                           key=lambda p: _located(p.name, meeting.quote))  # in the order the sentence names them
     if len(counterparts) < 2:
         return [meeting]
     sides: dict[str | None, list[LLMParticipant]] = {}
     for person in counterparts:
-        sides.setdefault(participant_country(person.country, person.title, person.organization), []).append(person)
+        sides.setdefault(country[id(person)], []).append(person)
     # Counterparts of the host's own country are not one side met together: each is their own interaction.
     by_person = None in sides or len(sides) < 2 or (host_code is not None and host_code in sides)
     groups = [[person] for person in counterparts] if by_person else list(sides.values())
