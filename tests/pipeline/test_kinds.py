@@ -118,26 +118,24 @@ def test_a_call_with_three_countries_is_split_without_words_for_it() -> None:
         ["Zhao Kezhi", "Saif"], ["Zhao Kezhi", "Turgumbayev"]]
 
 
-@pytest.mark.parametrize("sentence", [
-    "Earlier, the agency reported that the two ministers met in Moscow.",
-    "Ранее агентство писало, что глава МВД обсудил с коллегой борьбу с терроризмом.",
-    "Напомним, министры встретились в Астане в мае.",
-    "据此前报道，两国部长在北京举行了会谈。",
-    "Như đã đưa tin, hai Bộ trưởng đã hội đàm tại Hà Nội.",
-    "Бұған дейін агенттік министрлер кездескенін хабарлаған.",
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # A recalled earlier report is background.
+    ("Earlier, the agency reported that the two ministers met in Moscow.", "background"),
+    ("Ранее агентство писало, что глава МВД обсудил с коллегой борьбу с терроризмом.", "background"),
+    ("Напомним, министры встретились в Астане в мае.", "background"),
+    ("据此前报道，两国部长在北京举行了会谈。", "background"),
+    ("Như đã đưa tin, hai Bộ trưởng đã hội đàm tại Hà Nội.", "background"),
+    ("Бұған дейін агенттік министрлер кездескенін хабарлаған.", "background"),
+    # An earlier event of the same story is not.
+    ("Earlier the same day, the minister met his Tajik counterpart.", "held"),
+    ("Ранее в тот же день министр встретился с коллегой из Таджикистана.", "held"),
+    # An agreement to meet is no meeting.
+    ("Москва и Вашингтон договорились о проведении ежегодных встреч на высоком уровне.", "planned"),
+    ("The two ministers agreed to hold annual consultations on counter-terrorism.", "planned"),
 ])
-def test_a_recalled_earlier_report_is_background(sentence: str) -> None:
+def test_the_sentence_settles_the_status_of_a_report_the_model_called_held(sentence: str, expected: str) -> None:
     meeting = LLMMeeting(quote=sentence, kind="meeting", status="held")
-    assert status_from_report(meeting).status.value == "background"
-
-
-@pytest.mark.parametrize("sentence", [
-    "Earlier the same day, the minister met his Tajik counterpart.",
-    "Ранее в тот же день министр встретился с коллегой из Таджикистана.",
-])
-def test_an_earlier_event_of_the_same_story_is_not_background(sentence: str) -> None:
-    meeting = LLMMeeting(quote=sentence, kind="meeting", status="held")
-    assert status_from_report(meeting).status.value == "held"
+    assert status_from_report(meeting).status.value == expected
 
 
 @pytest.mark.parametrize("sentence", [
@@ -178,15 +176,6 @@ def test_meetings_held_by_a_host_named_before_are_one_per_counterpart() -> None:
     parts = split_bilateral_calls(meeting)
     assert [[p.name for p in part.participants] for part in parts] == [
         ["Muhammet Hydyrov", "Eskandar Momeni"], ["Muhammet Hydyrov", "Münir Karaloğlu"]]
-
-
-@pytest.mark.parametrize("sentence", [
-    "Москва и Вашингтон договорились о проведении ежегодных встреч на высоком уровне.",
-    "The two ministers agreed to hold annual consultations on counter-terrorism.",
-])
-def test_an_agreement_to_meet_is_no_meeting(sentence: str) -> None:
-    meeting = LLMMeeting(quote=sentence, kind="meeting", status="held")
-    assert status_from_report(meeting).status.value == "planned"
 
 
 def test_people_named_among_those_met_are_counterparts_whatever_country_the_model_gave() -> None:
