@@ -25,7 +25,12 @@ from diplo_extract.core.schema import (
     ThreatCategory,
 )
 from diplo_extract.pipeline.attribution import MeetingLocator
-from diplo_extract.pipeline.people import as_delegation, participant_country, same_participant
+from diplo_extract.pipeline.people import (
+    as_delegation,
+    participant_country,
+    same_participant,
+    serves_intergovernmental_body,
+)
 from diplo_extract.text.countries import country_named_exactly, to_country_code
 from diplo_extract.text.dates import date_phrase_in, in_publication_line, resolve_date
 from diplo_extract.text.grounding import locate
@@ -33,6 +38,8 @@ from diplo_extract.text.lexicon import find_cooperation_areas, find_threats
 from diplo_extract.text.names import kazakh_nominative, name_key
 
 _HOME_COUNTRY = {"zh": "CN", "vi": "VN", "kk": "KZ"}
+# Paragraphs after the headline that open a story (the publication line counts as one and never dates).
+_OPENING_PARAGRAPHS = 4
 _STATUS = {
     LLMMeetingStatus.HELD: MeetingStatus.HELD,
     LLMMeetingStatus.PLANNED: MeetingStatus.PLANNED,
@@ -72,7 +79,7 @@ class Assembler:
         # Chinese, Vietnamese and Kazakh sources name their own national bodies without the country (公安部,
         # Bộ Công an, Ішкі істер министрлігі); a participant with a title or body and no country there is the
         # publisher's. Russian-language sources are published in several countries, so they get no default.
-        if country.strip() or not (title or organization):
+        if country.strip() or not (title or organization) or serves_intergovernmental_body(title, organization):
             return None
         return _HOME_COUNTRY.get(self.language or "")
 
@@ -214,6 +221,15 @@ class Assembler:
         at = self.text.find(quote.strip()) if quote.strip() else -1
         return self.text[self.text.rfind("\n", 0, at) + 1:at] if at > 0 else ""
 
+    def _in_headline(self, at: int) -> bool:
+        first_line = self.text.lstrip().split("\n", 1)[0]
+        return at < len(self.text) - len(self.text.lstrip()) + len(first_line)
+
+    def _opening(self) -> str:
+        """The article's first paragraphs after its headline: where a news story says when it happened."""
+        paragraphs = [part for part in re.split(r"\n\s*\n", self.text.strip()) if part.strip()]
+        return "\n\n".join(paragraphs[1:1 + _OPENING_PARAGRAPHS])
+
     def meeting(self, raw: LLMMeeting, path: str, previous_date: dt.date | None, *,
                 threats: list[Threat], areas: list[str],
                 agreements: list[tuple[LLMAgreement, Span | None]], lead: bool = True) -> Meeting | None:
@@ -243,6 +259,11 @@ class Assembler:
                 # "Сегодня в Душанбе состоялось заседание ... Президент принял ...": the lead paragraph dates
                 # the story once, in an earlier sentence.
                 written = date_phrase_in(self._paragraph_before(raw.quote))
+            if written is None and lead and evidence is not None and evidence.start is not None \
+                    and self._in_headline(evidence.start):
+                # A story known only from its headline is dated by its opening paragraphs ("Силовики из
+                # Зимбабве помогут МВД РФ ..." / "документ был подписан накануне, 3 февраля").
+                written = date_phrase_in(self._opening())
             found = resolve_date(written, self.anchor, previous=previous_date) if written else None
             if found is not None:
                 date, date_text = found, written

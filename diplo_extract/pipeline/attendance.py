@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from diplo_extract.core.llm_schema import LLMMeeting, LLMParticipant
+from diplo_extract.core.schema import MeetingKind
 from diplo_extract.pipeline.people import (
     BODY_NOUN,
     clean_participant,
@@ -21,9 +22,10 @@ from diplo_extract.pipeline.people import (
     is_title_token,
     participant_country,
     same_participant,
+    serves_intergovernmental_body,
 )
 from diplo_extract.text.countries import countries_in, country_named_exactly
-from diplo_extract.text.names import HONORIFIC_WORDS
+from diplo_extract.text.names import HONORIFIC_WORDS, kazakh_nominative
 from diplo_extract.text.sentences import Sentence
 
 # Words that say a sentence lists who attended, in each language of the sources.
@@ -44,9 +46,10 @@ _HAN_VERB = re.compile(r"(?:等)?(?:参加|出席|陪同)(?:了)?.*$")
 _CAPITAL = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІĐÂÊÔƠƯ"
 # Runs of capitalised words (with name particles and initials, "С. Лавров", "Д.Ф. Мезенцев") and the title
 # words before them: what :func:`~diplo_extract.pipeline.people.clean_participant` splits into title and name.
+# A name may end in a one-letter syllable that is no initial ("Ван И", Wang Yi in Cyrillic).
 _WORDS = re.compile(
     rf"(?:[{_CAPITAL}][\w'’.-]*\s+|(?:bin|ibn|al|el|de|van|von)\s+)*"
-    rf"(?:(?:[{_CAPITAL}]\.\s?){{1,2}}[{_CAPITAL}][\w'’-]+|[{_CAPITAL}][\w'’-]+)")
+    rf"(?:(?:[{_CAPITAL}]\.\s?){{1,2}}[{_CAPITAL}][\w'’-]+|[{_CAPITAL}][\w'’-]+|(?<=\w\s)[{_CAPITAL}](?![\w.]))")
 
 
 # Capitalised words of bodies (the body nouns of :mod:`~diplo_extract.pipeline.people`, plurals too), events and
@@ -119,6 +122,9 @@ def _cased_people(words: str) -> list[LLMParticipant]:
     for run in _WORDS.finditer(words):
         tokens = run.group(0).strip(" .").split()
         cut, country = _leading_country(tokens)
+        # Kazakh and Vietnamese capitalise the next person's country: "Қасым-Жомарт Тоқаев Ресейдің ...".
+        while len(tokens) - cut > 2 and country_named_exactly(tokens[-1]) is not None:
+            tokens.pop()
         while cut < len(tokens) - 1 and _title_like(tokens[cut]):
             cut += 1
         name = " ".join(tokens[cut:])
@@ -136,7 +142,11 @@ def _cased_people(words: str) -> list[LLMParticipant]:
         item = _item_around(words, run.start(), run.end())
         before, _, after = item.partition(name)
         said = list(_ATTENDED.finditer(before))
-        title = " ".join(before[said[-1].end() if said else 0:].split())
+        words_before = before[said[-1].end() if said else 0:].split()
+        # The title begins at its first title word or country: "Кеше, яғни 8 қаңтарда Қазақстан президенті".
+        while words_before and not (_title_like(words_before[0]) or countries_in(words_before[0])):
+            words_before.pop(0)
+        title = " ".join(words_before)
         # The title before a name says whose official he is; "from the Ministry ... of India" after it.
         found = [country] if country else countries_in(before)[-1:] or countries_in(after)[:1]
         people.append(person.model_copy(update={"title": title[:80], "country": found[0] if found else ""}))
@@ -214,8 +224,93 @@ def _joined(meeting: LLMMeeting, listed: Attendance) -> LLMMeeting:
                 if same_participant(person.name, person.organization, other.name, other.organization)]
         if not same:
             people.append(person.model_copy(update={"country": country}))
-        elif country and not participant_country(people[same[0]].country, people[same[0]].title,
-                                                 people[same[0]].organization):
-            # Listed already, without a country: the list item names it ("Қытай ... министрі Ван И").
+        elif country and (len(set(named)) == 1 or not participant_country(
+                people[same[0]].country, people[same[0]].title, people[same[0]].organization)):
+            # Listed already: the list item's title names the country ("Қытай ... министрі Ван И"), which
+            # outweighs a country the model carried over from the person listed before.
             people[same[0]] = people[same[0]].model_copy(update={"country": country})
     return meeting.model_copy(update={"participants": people})
+
+
+# The words between two people of one list that leave the second in the first one's side: a separator with at
+# most a word or two before it ("Mạnh Kiến Trụ; Bộ trưởng ... Quách Thanh Côn", "А. Мусинов и ..."), and after
+# it a title, not a clause ("..., đoàn đại biểu cấp cao Bộ Công an do Đại tướng Lê Hồng Anh").
+_SHORT_JOIN = 2
+_TITLE_WORDS = 6
+
+
+@dataclass(frozen=True)
+class _ListedCountry:
+    code: str
+    own: bool  # named by the person's own title, not carried over from the person listed before
+
+
+def _list_countries(words: str, people: Sequence[LLMParticipant]) -> dict[str, _ListedCountry]:
+    """The country each listed person's own title names, else the one of the person listed just before.
+
+    Only the words between the previous person's name and this one's count as this one's title: "Chủ tịch Trung
+    Quốc Tập Cận Bình tiếp Thượng tướng Tô Lâm" names no country for Tô Lâm. A person whose title names none
+    and who follows the previous one across a bare separator is on the same side ("Bí thư ... Trung Quốc Mạnh
+    Kiến Trụ; Bộ trưởng Bộ Công an Quách Thanh Côn và Thứ trưởng Mạnh Hồng Vỹ": all three Chinese).
+    """
+    placed = sorted((at, person.name) for person in people if (at := words.find(person.name)) >= 0)
+    countries: dict[str, _ListedCountry] = {}
+    previous_end, previous = 0, None
+    for at, name in placed:
+        between = words[previous_end:at]
+        separators = list(_SEPARATOR.finditer(between))
+        own_title = between[separators[-1].end():] if separators else between
+        named = set(countries_in(own_title))
+        found = None
+        if len(named) == 1:
+            found = _ListedCountry(named.pop(), own=True)
+        elif (not named and separators and previous is not None and len(own_title.split()) <= _TITLE_WORDS
+              and len(between[:separators[-1].start()].split()) <= _SHORT_JOIN):
+            found = _ListedCountry(previous.code, own=False)
+        if found is not None:
+            countries[name] = found
+        previous_end, previous = at + len(name), found
+    return countries
+
+
+def with_list_countries(meeting: LLMMeeting, *, language: str | None) -> LLMMeeting:
+    """``meeting`` with each person's country as their item of the reporting sentence's list says.
+
+    The title the sentence writes right before a name outweighs the model's country, which a small model often
+    copies from the first person to all ("Việt Nam" for the Chinese ministers a Vietnamese minister met); a
+    person carried over from the one listed before (:func:`_list_countries`) is of that one's country.
+    """
+    _, countries = _listed_with_countries(meeting.quote, language)
+    people = list(meeting.participants)
+    for name, listed_country in countries.items():
+        index = next((i for i, p in enumerate(people) if p.name.strip()
+                      and same_participant(p.name, p.organization, name, "")), None)
+        if index is None or serves_intergovernmental_body(people[index].title, people[index].organization):
+            continue
+        people[index] = people[index].model_copy(update={"country": listed_country.code})
+    return meeting.model_copy(update={"participants": people})
+
+
+def with_other_end(meeting: LLMMeeting, *, language: str | None) -> LLMMeeting:
+    """A phone call the model gave one named person, with the other titled people of its sentence.
+
+    A call has two ends, and the model often keeps only the one the sentence names second; the others must have
+    a title naming their country, so that a name merely cited in the sentence does not join.
+    """
+    named = [p for p in meeting.participants if p.name.strip()]
+    if meeting.kind is not MeetingKind.PHONE_CALL or len(named) != 1:
+        return meeting
+    listed, countries = _listed_with_countries(meeting.quote, language)
+    others = [p.model_copy(update={"country": countries[p.name].code}) for p in listed
+              if p.name in countries and countries[p.name].own and not same_participant(p.name, "", named[0].name, "")]
+    return meeting.model_copy(update={"participants": [*meeting.participants, *others]})
+
+
+def _listed_with_countries(words: str, language: str | None) -> tuple[list[LLMParticipant],
+                                                                        dict[str, _ListedCountry]]:
+    listed, chinese = listed_people(words)
+    if chinese:
+        return [], {}
+    if language == "kk":
+        listed = [p.model_copy(update={"name": kazakh_nominative(p.name)}) for p in listed]
+    return listed, _list_countries(words, listed)

@@ -21,7 +21,12 @@ from diplo_extract.core.options import ExtractOptions
 from diplo_extract.core.schema import ArticleExtraction, ArticleMeta, Meeting, Provenance, TokenUsage
 from diplo_extract.core.version import __version__
 from diplo_extract.pipeline.assemble import Assembler, describe
-from diplo_extract.pipeline.attendance import attendance_lists, with_attendees
+from diplo_extract.pipeline.attendance import (
+    attendance_lists,
+    with_attendees,
+    with_list_countries,
+    with_other_end,
+)
 from diplo_extract.pipeline.attribution import MeetingLocator
 from diplo_extract.pipeline.kinds import (
     anchored_to_report,
@@ -86,8 +91,9 @@ class Extractor:
                 assembler.warn("instruction_in_text", f"sentence {sentence.number} addresses a language model; "
                                "it was not shown to the model")
         real = [assembler.without_invented(m, f"reported[{i}]") for i, m in enumerate(answers.meetings)]
-        calls = [part for meeting in real for part in split_bilateral_calls(
-            kind_from_report(status_from_report(anchored_to_report(meeting, text, sentences))))]
+        calls = [part for meeting in real for part in split_bilateral_calls(with_other_end(
+            kind_from_report(status_from_report(with_list_countries(anchored_to_report(meeting, text, sentences),
+                                                                    language=language))), language=language))]
         reported = []
         for merged in merge_meetings(calls):
             if merged.status is LLMMeetingStatus.BACKGROUND:

@@ -246,9 +246,20 @@ def names_a_person(people: list[LLMParticipant]) -> bool:
     return any(person.name.strip() for person in people)
 
 
-def participant_country(country: str, title: str | None, organization: str | None) -> str | None:
-    """ISO code of the country a participant represents, from the model's country name, else the title."""
+def serves_intergovernmental_body(title: str | None, organization: str | None) -> bool:
+    """Whether the title or body is an intergovernmental body's and names no country ("ШЫҰ Бас хатшысы")."""
     if organization and is_intergovernmental(organization) and not to_country_code(organization):
+        return True
+    return bool(title and is_intergovernmental(title) and not countries_in(title))
+
+
+def participant_country(country: str, title: str | None, organization: str | None) -> str | None:
+    """ISO code of the country a participant represents, from the model's country name, else the title.
+
+    An official of an intergovernmental body has none, whatever country the model gives (the SCO's secretary
+    general is no Kazakh official for being reported from Astana).
+    """
+    if serves_intergovernmental_body(title, organization):
         return None
     code = to_country_code(country) if country.strip() else None
     if code:

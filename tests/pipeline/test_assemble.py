@@ -103,6 +103,39 @@ def test_the_lead_paragraph_dates_its_meeting_once() -> None:
     assert later is not None and later.date is None
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Ministers sign a police cooperation deal\n\ndate 2019-05-09\n\nThe interior ministry reported the news. "
+     "The memorandum was signed on Tuesday, May 7, in Rabat.", dt.date(2019, 5, 7)),
+    ("МВД подписало соглашение с Марокко\n\ndate 2019-05-09\n\nОб этом сообщает пресс-центр.\n\nДокумент был "
+     "подписан 7 мая в Рабате.", dt.date(2019, 5, 7)),
+])
+def test_a_meeting_known_from_the_headline_is_dated_by_the_opening_paragraphs(text: str, expected: dt.date) -> None:
+    assembler = Assembler(text=text, anchor=dt.date(2019, 5, 9))
+    raw = LLMMeeting(quote=text.split("\n")[0], kind="signing", status=LLMMeetingStatus.HELD,
+                     participants=[_person("", organization="interior ministry")])
+    lead = assembler.meeting(raw, "meetings[0]", None, threats=[], areas=[], agreements=[])
+    later = assembler.meeting(raw, "meetings[1]", None, threats=[], areas=[], agreements=[], lead=False)
+    assert lead is not None and lead.date == expected
+    assert later is not None and later.date is None  # only the story's own meeting
+
+
+def test_a_meeting_reported_in_the_body_is_not_dated_by_the_opening_paragraphs() -> None:
+    text = "Ministers sign a deal\n\nThe ministers met in Rabat.\n\nA memorandum had been signed on May 7."
+    assembler = Assembler(text=text, anchor=dt.date(2019, 5, 9))
+    raw = LLMMeeting(quote="The ministers met in Rabat.", kind="meeting", status=LLMMeetingStatus.HELD,
+                     participants=[_person("", organization="ministers")])
+    meeting = assembler.meeting(raw, "meetings[0]", None, threats=[], areas=[], agreements=[])
+    assert meeting is not None and meeting.date is None
+
+
+def test_an_intergovernmental_official_gets_no_home_country() -> None:
+    assembler = Assembler(text="ШЫҰ Бас хатшысы Д.Ф. Иванов кездесуге қатысты.", anchor=None, language="kk")
+    raw = LLMMeeting(quote=assembler.text, kind="meeting", status=LLMMeetingStatus.HELD, participants=[
+        LLMParticipant(name="Д.Ф. Иванов", title="ШЫҰ Бас хатшысы", country="Қазақстан"),
+        LLMParticipant(name="", title="", organization="Ішкі істер министрлігі", country="")])
+    assert [p.country for p in assembler.participants(raw, "meetings[0]")] == [None, "KZ"]
+
+
 def test_a_kazakh_state_in_a_case_form_is_no_person() -> None:
     text = "Бас прокурор Испания Корольдігімен шарттарға қол қойғанын еске салды."
     assembler = Assembler(text=text, anchor=None, language="kk")

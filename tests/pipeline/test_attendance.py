@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from diplo_extract.core.llm_schema import LLMMeeting, LLMParticipant
-from diplo_extract.pipeline.attendance import attendance_lists, with_attendees
+from diplo_extract.pipeline.attendance import (
+    attendance_lists,
+    listed_people,
+    with_attendees,
+    with_list_countries,
+    with_other_end,
+)
 from diplo_extract.text.sentences import split_sentences
 
 
@@ -76,3 +82,80 @@ def test_a_listed_person_already_in_the_meeting_gets_the_country_of_the_list_ite
     sentences = split_sentences(text)
     (joined,) = with_attendees([meeting], attendance_lists(text, sentences), sentences)
     assert [(p.name, p.country) for p in joined.participants] == [("Kim Min", "Korea"), ("Bat Erdene", "MN")]
+
+
+def test_the_title_of_the_list_item_outweighs_the_country_the_model_copied_to_the_next_person() -> None:
+    text = ("Minister Kim met Minister Lee. The meeting was attended by Kazakh Interior Minister Yerlan Sadykov, "
+            "Mongolian Justice Minister Bat Erdene and Chinese Ambassador to Mongolia Wang Wu.")
+    meeting = LLMMeeting(quote="", kind="meeting", status="held", sentence=1, participants=[
+        LLMParticipant(name="Yerlan Sadykov", country="Kazakhstan"), LLMParticipant(name="Bat Erdene",
+                                                                                  country="Kazakhstan"),
+        LLMParticipant(name="Wang Wu", country="China")])
+    sentences = split_sentences(text)
+    (joined,) = with_attendees([meeting], attendance_lists(text, sentences), sentences)
+    # The ambassador's item names two countries: it does not overrule the model.
+    assert [(p.name, p.country) for p in joined.participants] == [
+        ("Yerlan Sadykov", "KZ"), ("Bat Erdene", "MN"), ("Wang Wu", "China")]
+
+
+@pytest.mark.parametrize("text", [
+    "Ван И и С. Лавров встретились в Пекине.",
+    # Not at the end of a sentence, where "И." reads as an initial.
+    "В работе совещания приняли участие Ван И и С. Лавров.",
+])
+def test_a_name_may_end_in_a_one_letter_syllable(text: str) -> None:
+    assert "Ван И" in [p.name for p in listed_people(text)[0]]
+
+
+def _countries(quote: str, people: list[tuple[str, str]], language: str | None = None,
+               kind: str = "meeting") -> list[tuple[str, str]]:
+    meeting = LLMMeeting(quote=quote, kind=kind, status="held", sentence=1,
+                         participants=[LLMParticipant(name=n, country=c) for n, c in people])
+    return [(p.name, p.country) for p in with_list_countries(meeting, language=language).participants]
+
+
+def test_people_listed_after_a_foreign_counterpart_are_of_the_counterparts_country() -> None:
+    quote = ("Ngày 5.3, tại Hà Nội, Thượng tướng Nguyễn Văn An đã hội đàm với Bộ trưởng Bộ Nội vụ Lào Vông Xay; "
+             "Thứ trưởng Bộ Nội vụ Khăm Phon và Cục trưởng Xổm Phết.")
+    people = [("Nguyễn Văn An", "Việt Nam"), ("Vông Xay", "Việt Nam"), ("Khăm Phon", "Việt Nam"),
+              ("Xổm Phết", "")]
+    assert _countries(quote, people, "vi") == [("Nguyễn Văn An", "Việt Nam"), ("Vông Xay", "LA"),
+                                               ("Khăm Phon", "LA"), ("Xổm Phết", "LA")]
+
+
+@pytest.mark.parametrize(("quote", "people", "expected"), [
+    # The guest of a host whose title names a country: nothing between them names the guest's.
+    ("Chủ tịch Lào Bun Nhăng tiếp Thượng tướng Nguyễn Văn An tại Viêng Chăn.",
+     [("Bun Nhăng", ""), ("Nguyễn Văn An", "Việt Nam")], [("Bun Nhăng", "LA"), ("Nguyễn Văn An", "Việt Nam")]),
+    # A clause, not a title, after the separator: "at the invitation of X, the delegation led by Y".
+    ("Nhận lời mời của Bộ trưởng Bộ Nội vụ Lào Vông Xay, đoàn đại biểu cấp cao Bộ Công an do Đại tướng Trần Đại "
+     "dẫn đầu đã thăm Lào.", [("Trần Đại", "Việt Nam")], [("Trần Đại", "Việt Nam")]),
+])
+def test_a_person_takes_no_country_across_a_verb_or_a_clause(quote: str, people: list[tuple[str, str]],
+                                                            expected: list[tuple[str, str]]) -> None:
+    assert _countries(quote, people, "vi") == expected
+
+
+def test_the_second_side_of_a_kazakh_sentence_gets_the_country_of_its_title() -> None:
+    quote = ("Кеше Қазақстан президенті Асан Үсенов Ресейдің мемлекет басшысы Иван Петровпен телефон арқылы "
+             "сөйлесті.")
+    assert _countries(quote, [("Иван Петров", "Қазақстан")], "kk") == [("Иван Петров", "RU")]
+
+
+def test_an_intergovernmental_official_keeps_no_country() -> None:
+    quote = "Жиынға ШЫҰ Бас хатшысы Д.Ф. Иванов қатысты."
+    meeting = LLMMeeting(quote=quote, kind="meeting", status="held", sentence=1, participants=[
+        LLMParticipant(name="Д.Ф. Иванов", title="ШЫҰ Бас хатшысы", country="")])
+    assert with_list_countries(meeting, language="kk").participants[0].country == ""
+
+
+def test_a_phone_call_with_one_named_person_gets_the_other_end_from_its_sentence() -> None:
+    quote = ("Кеше Қазақстан президенті Асан Үсенов Ресейдің мемлекет басшысы Иван Петровпен телефон арқылы "
+             "сөйлесті.")
+    call = LLMMeeting(quote=quote, kind="phone_call", status="held", sentence=1,
+                      participants=[LLMParticipant(name="Иван Петров", country="Ресей")])
+    people = with_other_end(call, language="kk").participants
+    assert [(p.name, p.title, p.country) for p in people] == [
+        ("Иван Петров", "", "Ресей"), ("Асан Үсенов", "Қазақстан президенті", "KZ")]
+    meeting = call.model_copy(update={"kind": "meeting"})
+    assert with_other_end(meeting, language="kk") == meeting  # a meeting may have one named side
