@@ -38,6 +38,17 @@ from diplo_extract.text.lexicon import find_cooperation_areas, find_threats
 from diplo_extract.text.names import kazakh_nominative, name_key
 
 _HOME_COUNTRY = {"zh": "CN", "vi": "VN", "kk": "KZ"}
+# The title of whoever speaks for a ministry, right before their name: the source of the report, not a
+# participant of what it reports ("ресми өкілі Нұрділдә Ораз мәлім етті", "spokesman John Kirby said").
+_SPOKESPERSON = re.compile(
+    r"(?:spokes(?:man|woman|person)|press secretary|пресс-секретар\w*|официальн\w+ представител\w*|"
+    r"ресми өкіл\w*|баспасөз хатшы\w*|phát ngôn(?: viên)?|发言人)"
+    # the body may stand between the title and the name: "официальный представитель МВД Иван Петров"
+    r"(?-i:\s+[A-ZА-ЯЁ][^\s,.;:]*){0,2}[\s,:—–-]*$", re.IGNORECASE)
+# A mention of the same person as the one who speaks: "..., - деді Нұрділдә Ораз", "said John Kirby".
+_SAID = re.compile(r"(?:said|says|told|деді|сказал\w*|заявил\w*|cho biết|nói)[\s,:—–-]*$", re.IGNORECASE)
+# How far before a name its title is looked for.
+_TITLE_REACH = 40
 # Paragraphs after the headline that open a story (the publication line counts as one and never dates).
 _OPENING_PARAGRAPHS = 4
 _STATUS = {
@@ -135,8 +146,19 @@ class Assembler:
                 self.warn("participant_not_in_text", f"dropped participant {person.name!r}: not in the article",
                           path)
                 continue
+            if person.name.strip() and self._speaks_for_a_ministry(person.name.strip()):
+                self.warn("participant_is_a_spokesperson",
+                          f"dropped participant {person.name!r}: the article names them as the spokesperson", path)
+                continue
             kept.append(person)
         return meeting.model_copy(update={"participants": kept})
+
+    def _speaks_for_a_ministry(self, name: str) -> bool:
+        """Whether the article names ``name`` as a spokesperson and otherwise only as the one who speaks."""
+        before = [self.text[max(0, m.start() - _TITLE_REACH):m.start()]
+                  for m in re.finditer(re.escape(name), self.text)]
+        return (any(_SPOKESPERSON.search(words) for words in before)
+                and all(_SPOKESPERSON.search(words) or _SAID.search(words) for words in before))
 
     def participants(self, meeting: LLMMeeting, path: str) -> list[Participant]:
         """Participants, one per person, with ISO countries; invented people were dropped before merging."""

@@ -143,3 +143,23 @@ def test_a_kazakh_state_in_a_case_form_is_no_person() -> None:
                      participants=[_person("Испания Корольдігімен")])
     (person,) = assembler.without_invented_people(raw, "reported[0]").participants
     assert person.name == "" and person.organization == "Испания Корольдігі"
+
+
+@pytest.mark.parametrize("text", [
+    "Minister Kim met Ambassador Lee, ministry spokesman Park Jun said. \"The talks were good,\" said Park Jun.",
+    "Министр Ким встретился с послом Ли, сообщил официальный представитель МВД Иван Петров.",
+])
+def test_the_spokesperson_who_reports_a_meeting_is_not_its_participant(text: str) -> None:
+    assembler = Assembler(text=text, anchor=None)
+    spokesperson = "Park Jun" if "Park" in text else "Иван Петров"
+    raw = LLMMeeting(quote=text, kind="meeting", status=LLMMeetingStatus.HELD,
+                     participants=[_person(spokesperson)])
+    assert assembler.without_invented_people(raw, "meetings[0]").participants == []
+    assert [w.code for w in assembler.warnings] == ["participant_is_a_spokesperson"]
+
+
+def test_a_spokesperson_the_article_also_reports_taking_part_stays() -> None:
+    text = ("Ministry spokesman Park Jun said the talks were good. Park Jun also met the visiting press attaché.")
+    assembler = Assembler(text=text, anchor=None)
+    raw = LLMMeeting(quote=text, kind="meeting", status=LLMMeetingStatus.HELD, participants=[_person("Park Jun")])
+    assert [p.name for p in assembler.without_invented_people(raw, "meetings[0]").participants] == ["Park Jun"]
