@@ -181,10 +181,14 @@ class Assembler:
                          or self._home_country(raw.country, title, organization)),
                 evidence=evidence if evidence is not None and evidence.grounded else None,
             ))
-        # "Australia" as an unnamed delegation says no more than a named Australian in the same meeting does.
+        # "Australia" as an unnamed delegation says no more than a named Australian in the same meeting does, and
+        # a "delegation" whose body holds a participant's name ("Phó Trợ lý Bộ trưởng ... Matthew H.King") is that
+        # participant's title.
         named_countries = {p.country for p in people if p.name and p.country}
-        return [p for p in people if p.name or not p.organization or p.country not in named_countries
-                or country_named_exactly(p.organization) is None]
+        names = [_letters(p.name) for p in people if p.name]
+        return [p for p in people if p.name or not p.organization or (
+            (p.country not in named_countries or country_named_exactly(p.organization) is None)
+            and not any(name in _letters(p.organization) for name in names))]
 
     def threats(self, raw_threats: list[LLMThreat], locator: MeetingLocator) -> list[tuple[Threat, set[int]]]:
         """Threats, one per category, from the model's pass and the lexicon, with the meetings they concern."""
@@ -308,6 +312,11 @@ class Assembler:
             summary=describe(raw),
             evidence=evidence,
         )
+
+
+def _letters(text: str) -> str:
+    """The letters and digits of ``text``, case-folded: "Matthew H.King" and "Matthew H. King" read the same."""
+    return re.sub(r"\W", "", text.casefold())
 
 
 def portfolio_stripped(name: str, text: str) -> str:

@@ -163,3 +163,14 @@ def test_a_spokesperson_the_article_also_reports_taking_part_stays() -> None:
     assembler = Assembler(text=text, anchor=None)
     raw = LLMMeeting(quote=text, kind="meeting", status=LLMMeetingStatus.HELD, participants=[_person("Park Jun")])
     assert [p.name for p in assembler.without_invented_people(raw, "meetings[0]").participants] == ["Park Jun"]
+
+
+def test_a_delegation_whose_body_holds_a_participants_name_is_that_participants_title() -> None:
+    text = "Thứ trưởng Lê Văn Ba tiếp Phó Trợ lý Bộ trưởng Bộ An ninh Nội địa Hoa Kỳ John Smith."
+    assembler = Assembler(text=text, anchor=None, language="vi")
+    raw = LLMMeeting(quote=text, kind="reception", status=LLMMeetingStatus.HELD, participants=[
+        _person("Lê Văn Ba", "Việt Nam"), _person("John Smith", "Hoa Kỳ"),
+        _person("", "Hoa Kỳ", organization="Phó Trợ lý Bộ trưởng Bộ An ninh Nội địa Hoa Kỳ John Smith"),
+        _person("", "Lào", organization="Bộ An ninh Lào")])
+    assert [(p.name, p.organization) for p in assembler.participants(raw, "meetings[0]")] == [
+        ("Lê Văn Ba", None), ("John Smith", None), (None, "Bộ An ninh Lào")]
