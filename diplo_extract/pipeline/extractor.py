@@ -28,6 +28,7 @@ from diplo_extract.pipeline.attendance import (
     with_other_end,
 )
 from diplo_extract.pipeline.attribution import MeetingLocator
+from diplo_extract.pipeline.delegation_lists import delegation_lists, with_delegation_lists
 from diplo_extract.pipeline.kinds import (
     anchored_to_report,
     kind_from_report,
@@ -106,6 +107,7 @@ class Extractor:
                 continue
             reported.append(merged)
         reported = with_attendees(with_cochaired_sessions(reported), attendance_lists(text, sentences), sentences)
+        reported = with_delegation_lists(reported, delegation_lists(text))
         locator = MeetingLocator(text, reported)
         threats = assembler.threats(answers.threats, locator)
         areas = assembler.cooperation(locator)
