@@ -127,6 +127,11 @@ def _cased_people(words: str) -> list[LLMParticipant]:
             tokens.pop()
         while cut < len(tokens) - 1 and _title_like(tokens[cut]):
             cut += 1
+        # The name follows the run's last title word: "(Minister of Justice and) Constitutional Affairs Mrs
+        # Pholile Paulette Shakantu".
+        last_title = max((i for i in range(cut, len(tokens)) if _title_like(tokens[i])), default=None)
+        if last_title is not None and len(tokens) - last_title > 2:
+            cut = last_title + 1
         name = " ".join(tokens[cut:])
         # One word is a surname at most ("Rai"): too little to tell a person from a place. A run with a title
         # or body word left inside ("New Zealand Foreign Minister", "Opening Ceremony") is no name.

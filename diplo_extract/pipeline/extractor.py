@@ -34,6 +34,7 @@ from diplo_extract.pipeline.kinds import (
     kind_from_report,
     split_bilateral_calls,
     status_from_report,
+    unasked_separate_meetings,
     with_cochaired_sessions,
 )
 from diplo_extract.pipeline.merge import merge_meetings
@@ -92,6 +93,7 @@ class Extractor:
                 assembler.warn("instruction_in_text", f"sentence {sentence.number} addresses a language model; "
                                "it was not shown to the model")
         real = [assembler.without_invented(m, f"reported[{i}]") for i, m in enumerate(answers.meetings)]
+        real += unasked_separate_meetings(text, sentences, {m.sentence for m in answers.meetings})
         calls = [part for meeting in real for part in split_bilateral_calls(with_other_end(
             kind_from_report(status_from_report(with_list_countries(anchored_to_report(meeting, text, sentences),
                                                                     language=language))), language=language))]

@@ -254,3 +254,27 @@ def anchored_to_report(meeting: LLMMeeting, text: str, sentences: Sequence[Sente
         if reports_interaction(words) and _names_in(named, words) >= needed:
             return meeting.model_copy(update={"quote": words, "sentence": sentence.number})
     return meeting
+
+
+def unasked_separate_meetings(text: str, sentences: Sequence[Sentence], answered: set[int]) -> list[LLMMeeting]:
+    """The meetings of sentences that list separate interactions by name, which the model was not asked about.
+
+    "Bilateral meetings were also held with Angola's Minister of Justice A, Afghanistan Minister of Justice B,
+    ..." in a long document may fall outside the few follow-up questions a chunk gets; the sentence says that
+    each person it lists after those words was met on their own, in the past tense, and the list is read by code
+    (:func:`_separate_parts` then gives each person a meeting). Only sentences that report the past and name
+    two or more people after the words for separate meetings qualify.
+    """
+    found = []
+    for sentence in sentences:
+        words = text[sentence.start:sentence.end]
+        marker = _SEPARATE.search(words)
+        if sentence.number in answered or marker is None or _FUTURE.search(words):
+            continue
+        if not (_PAST_REPORT.search(words) or _PAST_ANY.search(words)):
+            continue
+        met = [p for p in listed_people(words)[0] if _located(p.name, words) > marker.start()]
+        if len(met) >= 2:
+            found.append(LLMMeeting(quote=words, kind=MeetingKind.MEETING, status=LLMMeetingStatus.HELD,
+                                    sentence=sentence.number))
+    return found

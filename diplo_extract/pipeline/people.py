@@ -24,7 +24,7 @@ _TITLE_WORDS = frozenset([
     "lieutenant", "colonel", "brigadier", "admiral", "marshal", "major", "captain", "police", "inspector",
     "attorney", "solicitor", "prosecutor", "mayor", "senator", "premier", "chancellor", "consul", "coordinator",
     "spokeswoman", "homeland", "intelligence", "customs", "border", "immigration", "narcotics", "cabinet",
-    "counterterrorism", "counter-terrorism", "parliamentary", "union",
+    "counterterrorism", "counter-terrorism", "parliamentary", "union", "counsel",
     # Russian: the words of ministers', secretaries' and generals' titles.
     "министр", "заместитель", "первый", "председатель", "глава", "секретарь", "президент", "премьер-министр",
     "генеральный", "генерал", "генерал-лейтенант", "генерал-майор", "генерал-полковник", "полковник", "прокурор",

@@ -637,12 +637,16 @@ def _primary(text: str | None) -> _Target | None:
     surfaces, folded = _drop_leading_the(tokens)
     if not folded or len(folded) > _MAX_ALIAS_TOKENS:
         return None
+    # An ISO alpha-2 code in capitals is that country, before any alias it folds to ("AO" is Angola, not the
+    # Vietnamese "Áo", Austria).
+    if len(surfaces) == 1 and surfaces[0].isascii() and surfaces[0].isupper() and surfaces[0] in _ALPHA2:
+        return _Target("country", surfaces[0])
     # The whole text is one alias in the wrong case ("uae", "Sco"): nothing else to confuse it with.
     entry = _INDEX.get(folded)
     if entry is not None and _surface_fits(entry, surfaces, whole=True):
         return entry.target if entry.target.kind != "none" else None
     if len(surfaces) == 1 and surfaces[0].isascii() and surfaces[0].isupper():
-        code = surfaces[0] if len(surfaces[0]) == 2 else _ALPHA3.get(surfaces[0])
+        code = _ALPHA3.get(surfaces[0])
         if code in _ALPHA2:
             return _Target("country", code)
     code = _fuzzy(folded)

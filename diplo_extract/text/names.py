@@ -128,7 +128,9 @@ def _fold(text: str) -> list[str]:
     """Case-folded, diacritic-free, punctuation-free tokens of ``text``, Cyrillic written in Latin letters."""
     text = _BRACKETED.sub(" ", text)
     text = _APOSTROPHES.sub("", text).translate(_ROMANISE)
-    tokens = (_strip_cjk_titles(token) for token in _NON_WORD.sub(" ", fold_letters(text)).split())
+    # Folding may uncover a Cyrillic letter the table romanises ("Ӛ" folds to "ә"): romanise once more after it.
+    folded = fold_letters(text).translate(_ROMANISE)
+    tokens = (_strip_cjk_titles(token) for token in _NON_WORD.sub(" ", folded).split())
     return [token for token in tokens if token]
 
 

@@ -8,6 +8,7 @@ from diplo_extract.pipeline.kinds import (
     kind_from_report,
     split_bilateral_calls,
     status_from_report,
+    unasked_separate_meetings,
     with_cochaired_sessions,
 )
 from diplo_extract.text.sentences import split_sentences
@@ -222,3 +223,16 @@ def test_counterparts_the_model_gave_the_hosts_country_are_met_one_by_one() -> N
         _person("Tô Lâm", "Việt Nam"), _person("Mạnh Kiến Trụ", "Trung Quốc"), _person("Quách Thanh Côn", "Việt Nam"),
         _person("Mạnh Hồng Vỹ", "Việt Nam")])
     assert len(split_bilateral_calls(meeting)) == 3
+
+
+def test_a_sentence_listing_separate_meetings_the_model_was_not_asked_about_gives_them() -> None:
+    text = ("The forum opened in Geneva. Bilateral meetings were also held with Chile's Minister of Justice Ana "
+            "Rojas, Peru Minister of the Interior Luis Vega and Fiji Attorney-General Sam Kolo. The minister will "
+            "hold separate talks with Minister Tom Lee and Minister Ann Ray next week.")
+    sentences = split_sentences(text)
+    found = unasked_separate_meetings(text, sentences, answered=set())
+    assert [m.sentence for m in found] == [2]  # the third only announces
+    parts = [part for meeting in found for part in split_bilateral_calls(meeting)]
+    assert [[(p.name, p.country) for p in part.participants] for part in parts] == [
+        [("Ana Rojas", "CL")], [("Luis Vega", "PE")], [("Sam Kolo", "FJ")]]
+    assert unasked_separate_meetings(text, sentences, answered={2}) == []  # the model answered it

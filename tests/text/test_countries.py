@@ -398,3 +398,9 @@ def test_the_whole_names_still_are(name: str, code: str) -> None:
                                             ("Kazakhstan Nurlan", None), ("Ministry of Justice", None)])
 def test_a_country_named_word_for_word(text: str, code: str | None) -> None:
     assert country_named_exactly(text) == code
+
+
+@pytest.mark.parametrize(("code", "expected"), [("AO", "AO"), ("IS", "IS"), ("KAZ", "KZ"), ("EU", "EU")])
+def test_a_code_in_capitals_is_its_country_before_any_alias_it_folds_to(code: str, expected: str) -> None:
+    # "AO" folds to "ao", the Vietnamese name of Austria ("Áo").
+    assert to_country_code(code) == expected
