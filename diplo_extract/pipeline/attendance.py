@@ -119,6 +119,7 @@ def _leading_country(tokens: list[str]) -> tuple[int, str | None]:
 
 def _cased_people(words: str) -> list[LLMParticipant]:
     people = []
+    previous_end = 0
     for run in _WORDS.finditer(words):
         tokens = run.group(0).strip(" .").split()
         cut, country = _leading_country(tokens)
@@ -153,8 +154,12 @@ def _cased_people(words: str) -> list[LLMParticipant]:
             words_before.pop(0)
         title = " ".join(words_before)
         # The title before a name says whose official he is; "from the Ministry ... of India" after it.
-        found = [country] if country else countries_in(before)[-1:] or countries_in(after)[:1]
+        # A title with "and" in it ("Minister of Justice and Constitutional Affairs") spans two items: where the
+        # item names no country, the words since the previous person's name are this person's too.
+        found = ([country] if country else countries_in(before)[-1:] or countries_in(after)[:1]
+                 or countries_in(words[previous_end:run.start()])[-1:])
         people.append(person.model_copy(update={"title": title[:80], "country": found[0] if found else ""}))
+        previous_end = run.end()
     return people
 
 

@@ -159,3 +159,9 @@ def test_a_phone_call_with_one_named_person_gets_the_other_end_from_its_sentence
         ("Иван Петров", "", "Ресей"), ("Асан Үсенов", "Қазақстан президенті", "KZ")]
     meeting = call.model_copy(update={"kind": "meeting"})
     assert with_other_end(meeting, language="kk") == meeting  # a meeting may have one named side
+
+
+def test_a_title_with_and_in_it_keeps_the_country_named_before_it() -> None:
+    text = ("The talks were attended by Fiji Minister of Justice and Constitutional Affairs Mrs Ana Rojas, and Jane "
+            "Doe from the Ministry of Justice of Mongolia.")
+    assert _listed(text) == [("Ana Rojas", "FJ"), ("Jane Doe", "MN")]
