@@ -246,7 +246,7 @@ def _joined(meeting: LLMMeeting, listed: Attendance) -> LLMMeeting:
 # most a word or two before it ("Mạnh Kiến Trụ; Bộ trưởng ... Quách Thanh Côn", "А. Мусинов и ..."), and after
 # it a title, not a clause ("..., đoàn đại biểu cấp cao Bộ Công an do Đại tướng Lê Hồng Anh").
 _SHORT_JOIN = 2
-_TITLE_WORDS = 6
+_TITLE_MAX_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -274,7 +274,7 @@ def _list_countries(words: str, people: Sequence[LLMParticipant]) -> dict[str, _
         found = None
         if len(named) == 1:
             found = _ListedCountry(named.pop(), own=True)
-        elif (not named and separators and previous is not None and len(own_title.split()) <= _TITLE_WORDS
+        elif (not named and separators and previous is not None and len(own_title.split()) <= _TITLE_MAX_WORDS
               and len(between[:separators[-1].start()].split()) <= _SHORT_JOIN):
             found = _ListedCountry(previous.code, own=False)
         if found is not None:

@@ -40,12 +40,7 @@ _ITEM_WORDS = 30
 class DelegationList:
     """One block of a document that lists a delegation, with its people (country from the heading)."""
 
-    start: int
     people: list[LLMParticipant]
-
-
-def _paragraphs(text: str) -> list[tuple[int, str]]:
-    return [(m.start(), m.group(0).strip()) for m in re.finditer(r"[^\n]+", text) if m.group(0).strip()]
 
 
 def _listed_person(line: str, country: str) -> LLMParticipant | None:
@@ -63,12 +58,14 @@ def delegation_lists(text: str) -> list[DelegationList]:
     blocks: list[DelegationList] = []
     current: DelegationList | None = None
     country = ""
-    for start, line in _paragraphs(text):
+    for line in (raw.strip() for raw in text.splitlines()):
+        if not line:
+            continue
         heading = _HEADING.match(line)
         named = countries_in(next(g for g in heading.groups() if g)) if heading else []
         if heading and len(set(named)) == 1:
             country = named[0]
-            current = DelegationList(start, [])
+            current = DelegationList([])
             blocks.append(current)
             continue
         person = _listed_person(line, country) if current is not None else None
