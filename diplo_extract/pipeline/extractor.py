@@ -37,7 +37,7 @@ from diplo_extract.pipeline.kinds import (
     unasked_separate_meetings,
     with_cochaired_sessions,
 )
-from diplo_extract.pipeline.merge import merge_meetings
+from diplo_extract.pipeline.merge import merge_meetings, without_copied_people
 from diplo_extract.pipeline.people import names_a_person
 from diplo_extract.pipeline.prompts import prompt_version
 from diplo_extract.pipeline.reading import ChunkAnswers, ChunkReader
@@ -98,7 +98,11 @@ class Extractor:
             kind_from_report(status_from_report(with_list_countries(anchored_to_report(meeting, text, sentences),
                                                                     language=language))), language=language))]
         reported = []
-        for merged in merge_meetings(calls):
+        distinct, copied = without_copied_people(merge_meetings(calls))
+        for meeting in copied:
+            assembler.warn("meeting_people_copied", f"dropped a reported {meeting.kind.value}: its sentence names "
+                           f"none of its people, who are an earlier meeting's ({describe(meeting)})")
+        for merged in distinct:
             if merged.status is LLMMeetingStatus.BACKGROUND:
                 continue
             if not names_a_person(merged.participants):

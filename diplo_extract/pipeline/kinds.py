@@ -15,6 +15,7 @@ from diplo_extract.pipeline.attendance import listed_people
 from diplo_extract.pipeline.people import participant_country, same_participant
 from diplo_extract.text.countries import organizations_in
 from diplo_extract.text.lexicon import reports_interaction
+from diplo_extract.text.names import named_in
 from diplo_extract.text.sentences import Sentence
 
 _BILATERAL_KINDS = (MeetingKind.PHONE_CALL,)
@@ -177,6 +178,12 @@ def _separate_parts(meeting: LLMMeeting, named: list[LLMParticipant], marker: in
 _PAST_REPORT = re.compile(r"\b(?:held|met|received|hosted|signed|attended|chaired|co-chaired|spoke|visited|"
                           r"talked|took part|called on|paid (?:a|an) (?:official |working |state )?visit)\b",
                           re.IGNORECASE)
+# A visit under way is taking place, not planned: "X is now in Kazakhstan for a state visit", "is on an official
+# visit to", "is visiting", "находится с официальным визитом", "đang thăm", "正在...访问".
+_UNDER_WAY = re.compile(r"\b(?:is|are) (?:now |currently )?(?:visiting\b|(?:in [A-Z][\w-]+(?: [A-Z][\w-]+)? )?"
+                        r"(?:on|for) (?:an? |his |her |their )?(?:[\w-]+ ){0,2}(?:visit|tour|trip)\b)|"
+                        r"находи(?:тся|лся) (?:\S+ ){0,3}с (?:\S+ )?визитом|\bđang (?:có chuyến )?(?:thăm|công tác)\b|"
+                        r"正在.{0,12}(?:访问|进行.{0,6}访问)", re.IGNORECASE)
 _FUTURE = re.compile(r"\b(?:will|shall|would|is to|are to|plans? to|planned|planning|expected to|scheduled|"
                      r"invited to|next (?:week|month|year)|upcoming|to be held)\b", re.IGNORECASE)
 # An announcement: the sentence speaks only of the future (English, Russian, Kazakh, Vietnamese, Chinese).
@@ -206,13 +213,15 @@ def status_from_report(meeting: LLMMeeting) -> LLMMeeting:
     """The status the sentence's tense settles, where it does.
 
     Background when the sentence recalls an earlier report (:data:`_EARLIER_REPORT`); held when it reports in
-    the past tense and speaks of no future; planned when the model said held but the sentence only announces
-    it ("will be held", "состоится", "sẽ diễn ra", "将于") with no word reporting something that took place.
+    the past tense, or a visit under way, and speaks of no future; planned when the model said held but the
+    sentence only announces it ("will be held", "состоится", "sẽ diễn ra", "将于") with no word reporting
+    something that took place.
     """
     if _EARLIER_REPORT.search(meeting.quote):
         return meeting.model_copy(update={"status": LLMMeetingStatus.BACKGROUND})
     if meeting.status in (LLMMeetingStatus.PLANNED, LLMMeetingStatus.PROPOSED):
-        if _PAST_REPORT.search(meeting.quote) and not _FUTURE.search(meeting.quote):
+        took_place = _PAST_REPORT.search(meeting.quote) or _UNDER_WAY.search(meeting.quote)
+        if took_place and not _FUTURE.search(meeting.quote):
             return meeting.model_copy(update={"status": LLMMeetingStatus.HELD})
         return meeting
     if meeting.status is LLMMeetingStatus.HELD and _ANNOUNCED.search(meeting.quote):
@@ -223,15 +232,8 @@ def status_from_report(meeting: LLMMeeting) -> LLMMeeting:
 
 
 def _names_in(people: list[LLMParticipant], words: str) -> int:
-    """How many of ``people`` a sentence names (the name as written, or its last word: "Грызлова")."""
-    folded = words.casefold()
-    found = 0
-    for person in people:
-        name = person.name.strip().casefold()
-        last = name.split()[-1] if name.split() else ""
-        if name and (name in folded or (len(last) >= 4 and last in folded)):
-            found += 1
-    return found
+    """How many of ``people`` a sentence names."""
+    return sum(1 for person in people if named_in(person.name, words))
 
 
 def anchored_to_report(meeting: LLMMeeting, text: str, sentences: Sequence[Sentence]) -> LLMMeeting:

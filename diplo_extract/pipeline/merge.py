@@ -15,7 +15,7 @@ import re
 from diplo_extract.core.llm_schema import LLMMeeting, LLMParticipant
 from diplo_extract.core.schema import MeetingKind
 from diplo_extract.pipeline.people import participant_country, same_participant
-from diplo_extract.text.names import same_person
+from diplo_extract.text.names import named_in, same_person
 
 
 def _named(meeting: LLMMeeting) -> list[str]:
@@ -105,3 +105,23 @@ def merge_meetings(meetings: list[LLMMeeting]) -> list[LLMMeeting]:
         else:
             result.append(meeting)
     return result
+
+
+def without_copied_people(meetings: list[LLMMeeting]) -> tuple[list[LLMMeeting], list[LLMMeeting]]:
+    """Meetings kept, and those whose people the model copied from an earlier meeting.
+
+    A small model given a second event of the article ("Similar suggestions were made at the UN Counter-Terrorism
+    Committee meeting held in Mumbai") fills it with the people of the meeting it read first. A later report whose
+    own sentence names none of its named people, all of whom an earlier report has, holds nothing of its own: it
+    is dropped (the caller warns), not kept as a second meeting of the same people.
+    """
+    kept: list[LLMMeeting] = []
+    copied: list[LLMMeeting] = []
+    for meeting in meetings:
+        names = _named(meeting)
+        if (names and not any(named_in(name, meeting.quote) for name in names)
+                and any(_covered(names, _named(earlier)) for earlier in kept)):
+            copied.append(meeting)
+        else:
+            kept.append(meeting)
+    return kept, copied

@@ -238,6 +238,13 @@ def _is_fuzzy_sub_multiset(small: list[str], large: list[str]) -> bool:
     return True
 
 
+def named_in(name: str, words: str) -> bool:
+    """Whether ``words`` name the person: the name as written, or its last word of four or more letters ("Грызлова")."""
+    folded, name = words.casefold(), name.strip().casefold()
+    last = name.split()[-1] if name.split() else ""
+    return bool(name) and (name in folded or (len(last) >= 4 and last in folded))
+
+
 def same_person(a: str, b: str, *, threshold: float = 85.0) -> bool:
     """Whether two written names plausibly refer to the same person.
 

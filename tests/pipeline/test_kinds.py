@@ -24,6 +24,13 @@ def _reported(sentence: str, status: str) -> LLMMeeting:
     ("The minister will visit Beijing next week, where he met officials last year.", "planned", "planned"),
     ("The two sides plan to hold talks in Tashkent.", "planned", "planned"),
     ("The minister met his counterpart.", "background", "background"),
+    # A visit under way is taking place.
+    ("President Tokayev is now in Ankara for a state visit after attending a summit in Baku.", "planned", "held"),
+    ("The prime minister is on an official visit to Hanoi.", "planned", "held"),
+    ("Министр находится в Минске с рабочим визитом.", "planned", "held"),
+    ("Thủ tướng đang thăm chính thức Lào.", "planned", "held"),
+    ("国务委员正在对越南进行正式访问。", "planned", "held"),
+    ("The minister is in Tashkent on a visit and will meet the president on Friday.", "planned", "planned"),
 ])
 def test_a_past_tense_report_without_future_words_is_held(sentence: str, status: str, expected: str) -> None:
     assert status_from_report(_reported(sentence, status)).status is LLMMeetingStatus(expected)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from diplo_extract.core.llm_schema import LLMMeeting, LLMParticipant
-from diplo_extract.pipeline.merge import merge_meetings
+from diplo_extract.pipeline.merge import merge_meetings, without_copied_people
 
 
 def _meeting(*names: str, date: str = "on Monday") -> LLMMeeting:
@@ -67,3 +67,29 @@ def test_two_meetings_sharing_three_of_many_people_stay_two() -> None:
                         participants=[LLMParticipant(name=n) for n in ["A One", "B Two", "C Three", "F Six", "G Seven",
                                                                        "H Eight"]])
     assert len(merge_meetings([first, second])) == 2
+
+
+def _reported(quote: str, *names: str) -> LLMMeeting:
+    return _meeting(*names).model_copy(update={"quote": quote})
+
+
+def test_a_later_event_whose_sentence_names_none_of_an_earlier_meetings_people_is_a_copy() -> None:
+    main = _reported("Ajit Doval chaired the meeting of national security advisers.", "Ajit Doval", "Marat Imankulov")
+    other = _reported("Similar suggestions were made at the UN Counter-Terrorism Committee meeting held in Mumbai.",
+                      "Ajit Doval")
+    reception = _reported("A reception was given in honour of the delegations.", "Marat Imankulov", "Ajit Doval")
+    kept, copied = without_copied_people([main, other, reception])
+    assert kept == [main]
+    assert copied == [other, reception]
+
+
+def test_later_meetings_that_name_their_people_or_bring_new_ones_are_kept() -> None:
+    main = _reported("Rai attended the SCO interior ministers meeting in Tashkent.", "Nityanand Rai", "Pulat Bobojonov")
+    # Its sentence names Bobojonov by surname.
+    named = _reported("Rai also called on Uzbek Interior Minister Bobojonov.", "Nityanand Rai", "Pulat Bobojonov")
+    # Its sentence names nobody, but one of its people is new: not a copy.
+    new_person = _reported("He also received the Tajik minister.", "Nityanand Rai", "Ramazon Rahimzoda")
+    # The first meeting is kept even when its sentence names nobody.
+    kept, copied = without_copied_people([main.model_copy(update={"quote": "The ministers met."}), named, new_person])
+    assert len(kept) == 3
+    assert copied == []

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from diplo_extract.text.names import HONORIFICS, kazakh_nominative, name_key, same_person
+from diplo_extract.text.names import HONORIFICS, kazakh_nominative, name_key, named_in, same_person
 
 
 @pytest.mark.parametrize(
@@ -162,3 +162,15 @@ def test_chinese_names_stay_whole() -> None:
 ])
 def test_kazakh_case_endings_come_off_the_last_name(written: str, nominative: str) -> None:
     assert kazakh_nominative(written) == nominative
+
+
+@pytest.mark.parametrize(("name", "words", "expected"), [
+    ("Ajit Doval", "NSA Doval chaired the meeting.", True),
+    ("Борис Грызлов", "состоялся разговор министра Грызлова с директором ФБР", True),
+    ("Nityanand Rai", "MoS Rai met the minister.", False),  # a three-letter surname alone is too common a word
+    ("Ajit Doval", "The meeting was held in Mumbai.", False),
+    ("", "Anything at all.", False),
+])
+def test_a_sentence_names_a_person_by_full_name_or_a_long_enough_surname(name: str, words: str,
+                                                                        expected: bool) -> None:
+    assert named_in(name, words) is expected
