@@ -99,9 +99,9 @@ class Extractor:
                                                                     language=language))), language=language))]
         reported = []
         distinct, copied = without_copied_people(merge_meetings(calls))
-        for meeting in copied:
-            assembler.warn("meeting_people_copied", f"dropped a reported {meeting.kind.value}: its sentence names "
-                           f"none of its people, who are an earlier meeting's ({describe(meeting)})")
+        for copy in copied:
+            assembler.warn("meeting_people_copied", f"dropped a reported {copy.kind.value}: its sentence names "
+                           f"none of its people, who are an earlier meeting's ({describe(copy)})")
         for merged in distinct:
             if merged.status is LLMMeetingStatus.BACKGROUND:
                 continue
