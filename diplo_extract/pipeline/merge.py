@@ -66,6 +66,11 @@ def same_meeting(a: LLMMeeting, b: LLMMeeting) -> bool:
     if not _same_when(a.date_text, b.date_text):
         return False
     names_a, names_b = _named(a), _named(b)
+    if a.kind in _MULTILATERAL_KINDS and min(len(names_a), len(names_b)) <= 1:
+        # A gathering reported once by its chair alone ("Uzbekistan chairs the 12th Meeting ...", Olim
+        # Narzullayev welcoming the participants) and once by its list of attendees is one gathering: a
+        # conference of one named person is a part of a report, not a second conference on the same day.
+        return True
     if not names_a and not names_b:
         return bool(a.quote.strip()) and a.quote.strip() == b.quote.strip()
     if not names_a or not names_b:

@@ -60,6 +60,20 @@ def test_two_lists_of_one_gathering_merge_when_most_of_the_people_agree() -> Non
     assert {p.name for p in merged.participants} == {*delegates, "Ruslan Mirzayev", "Zhang Ming"}
 
 
+def test_a_conference_reported_by_its_chair_alone_is_the_conference_its_attendees_report() -> None:
+    attendees = LLMMeeting(quote="The session was attended by ...", kind="conference", status="held",
+                           participants=[LLMParticipant(name=n) for n in ["A One", "B Two", "C Three", "D Four"]])
+    chair = LLMMeeting(quote="Kyrgyzstan chairs the 5th meeting of the council.", kind="conference", status="held",
+                       participants=[LLMParticipant(name="Kanat Usenov")])
+    (merged,) = merge_meetings([attendees, chair])
+    assert [p.name for p in merged.participants] == ["A One", "B Two", "C Three", "D Four", "Kanat Usenov"]
+    # A conference on another stated day, or a two-person meeting with its chair, stays apart.
+    other_day = chair.model_copy(update={"date_text": "last year"})
+    assert len(merge_meetings([attendees.model_copy(update={"date_text": "on Monday"}), other_day])) == 2
+    bilateral = chair.model_copy(update={"kind": "meeting"})
+    assert len(merge_meetings([attendees, bilateral])) == 2
+
+
 def test_two_meetings_sharing_three_of_many_people_stay_two() -> None:
     first = LLMMeeting(quote="a", kind="conference", status="held",
                        participants=[LLMParticipant(name=n) for n in ["A One", "B Two", "C Three", "D Four", "E Five"]])
