@@ -86,8 +86,8 @@ class Extractor:
         language = detect_language(text)
         assembler = Assembler(text=text, anchor=dates.anchor, drop_ungrounded=self.options.drop_ungrounded,
                               language=language)
-        for note in answers.notes:
-            assembler.warn("threat_pass_failed", note)
+        for code, note in answers.notes:
+            assembler.warn(code, note)
         for sentence in sentences:
             if addresses_a_model(text[sentence.start:sentence.end]):
                 assembler.warn("instruction_in_text", f"sentence {sentence.number} addresses a language model; "

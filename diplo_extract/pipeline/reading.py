@@ -23,6 +23,7 @@ from diplo_extract.core.llm_schema import (
     LLMMeeting,
     LLMMeetingStatus,
     LLMParticipant,
+    LLMSentenceReport,
     LLMThreat,
 )
 from diplo_extract.errors import ModelOutputError
@@ -53,7 +54,8 @@ class ChunkAnswers:
     meetings: list[LLMMeeting] = field(default_factory=list)
     threats: list[LLMThreat] = field(default_factory=list)
     agreements: list[LLMAgreement] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # what went wrong without losing the chunk, for warnings
+    # What went wrong without losing the chunk, as (warning code, message) for the record's warnings.
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _one_line(words: str) -> str:
@@ -113,9 +115,8 @@ class ChunkReader:
             if len(_union([p for e in group for p in e.participants])) < 2 and follow_ups > 0:
                 # One side only (often the host alone): ask about this sentence alone.
                 follow_ups -= 1
-                report = self._ask(SENTENCE, prefix, tokens, meter, sentence=str(number),
-                                   words=_one_line(sentence))
-                if report.reports_interaction and len(report.participants) >= 2:
+                report = self._follow_up(prefix, tokens, meter, number, sentence, answers)
+                if report is not None and report.reports_interaction and len(report.participants) >= 2:
                     group = [e.model_copy(update={"participants": report.participants}) for e in group]
             answers.meetings.extend(_meetings_of(group, sentence))
         asked = {e.sentence for e in events}
@@ -125,11 +126,12 @@ class ChunkReader:
         for candidate in missed[:follow_ups]:
             # A sentence with words for an interaction that names someone pass 1 did not: a small model lists
             # the first of several interactions and stops, so each such sentence is asked about alone.
-            report = self._ask(SENTENCE, prefix, tokens, meter, sentence=str(candidate.number),
-                               words=_one_line(text[candidate.start:candidate.end]))
+            report = self._follow_up(prefix, tokens, meter, candidate.number,
+                                     text[candidate.start:candidate.end], answers)
             # The question is about the person or country the sentence adds; an answer without any of
             # them repeats an interaction already found (a small model copies the first one it read).
-            if report.reports_interaction and report.status is not LLMMeetingStatus.BACKGROUND \
+            if report is not None and report.reports_interaction \
+                    and report.status is not LLMMeetingStatus.BACKGROUND \
                     and _adds_someone(report.participants, answers.meetings):
                 event = LLMEvent(sentence=candidate.number, kind=report.kind, status=report.status,
                                  date_text=report.date_text, participants=report.participants)
@@ -142,14 +144,35 @@ class ChunkReader:
             except ModelOutputError as exc:
                 # The optional pass failing (a runaway answer) costs its threats, not the article's meetings:
                 # the lexicon still runs.
-                answers.notes.append(f"the threat pass gave no valid answer ({exc}); threats are the lexicon's")
-        for item in self._ask(AGREEMENTS, prefix, tokens, meter).agreements:
+                answers.notes.append(("threat_pass_failed",
+                                      f"the threat pass gave no valid answer ({exc}); threats are the lexicon's"))
+        try:
+            agreed = self._ask(AGREEMENTS, prefix, tokens, meter).agreements
+        except ModelOutputError as exc:
+            # As with threats: the meetings already read are kept, without agreements.
+            answers.notes.append(("agreement_pass_failed", f"the agreement pass gave no valid answer ({exc})"))
+            agreed = []
+        for item in agreed:
             stated = by_number.get(item.sentence)
             if stated is None or _vocabulary_word(item.summary):
                 continue
             answers.agreements.append(LLMAgreement(quote=text[stated.start:stated.end][:160],
                                                    summary=item.summary, status=item.status))
         return answers
+
+    def _follow_up(self, prefix: list[dict[str, str]], tokens: int, meter: UsageMeter, number: int,
+                   sentence: str, answers: ChunkAnswers) -> LLMSentenceReport | None:
+        """The answer to the question about one sentence, or None when it never validated.
+
+        A follow-up refines what the first question found; a runaway answer (a list of a dozen people with
+        long titles outgrowing its token bound) costs that refinement, not the chunk's meetings.
+        """
+        try:
+            return self._ask(SENTENCE, prefix, tokens, meter, sentence=str(number), words=_one_line(sentence))
+        except ModelOutputError as exc:
+            answers.notes.append(("follow_up_failed", f"the question about sentence {number} gave no valid "
+                                  f"answer ({exc}); the sentence keeps what the first question found"))
+            return None
 
 
 def _missed(text: str, sentences: Sequence[Sentence], asked: set[int],

@@ -216,3 +216,25 @@ def test_a_failing_threat_pass_keeps_the_meetings_and_the_lexicons_threats() -> 
     threats = {t.category.value for m in record.meetings for t in m.threats}
     assert {"telecom_fraud", "terrorism"} <= threats  # the lexicon's, from the article's words
     assert any(w.code == "threat_pass_failed" for w in record.warnings)
+
+
+class _RunawayFollowUps(QueuedBackend):
+    """Answers the first question from its queue; every follow-up and the agreement pass run to their bound."""
+
+    def generate(self, messages, response_model, *, max_tokens, meter):  # type: ignore[no-untyped-def]
+        if response_model in (LLMSentenceReport, LLMAgreementList):
+            raise ModelOutputError("model output did not validate after 2 attempts: max_tokens", attempts=2,
+                                   last_output="{\"participants\": [{\"name\": \"Secretary of the Security")
+        return super().generate(messages, response_model, max_tokens=max_tokens, meter=meter)
+
+
+def test_failing_follow_up_and_agreement_questions_keep_what_the_first_question_found() -> None:
+    # One side only: the reader asks a follow-up about the sentence, which never validates.
+    host_only = LLMEvent(sentence=REPORTING, kind="phone_call", status="held", date_text="on Monday", city="",
+                         participants=[_person("Zhao Kezhi", "China")])
+    backend = _RunawayFollowUps(LLMEventList(events=[host_only]), LLMThreatList(threats=[]))
+    record = Extractor(backend, ExtractOptions(threat_pass=True)).extract(article_from_text(ARTICLE))
+    assert [p.name for m in record.meetings for p in m.participants][:1] == ["Zhao Kezhi"]
+    codes = {w.code for w in record.warnings}
+    assert {"follow_up_failed", "agreement_pass_failed"} <= codes
+    assert all(m.agreements == [] for m in record.meetings)
