@@ -25,6 +25,7 @@ from diplo_extract.core.schema import (
     ThreatCategory,
 )
 from diplo_extract.pipeline.attribution import MeetingLocator
+from diplo_extract.pipeline.kinds import SIDELINES
 from diplo_extract.pipeline.people import (
     as_delegation,
     participant_country,
@@ -293,6 +294,10 @@ class Assembler:
             found = resolve_date(written, self.anchor, previous=previous_date) if written else None
             if found is not None:
                 date, date_text = found, written
+            elif previous_date is not None and SIDELINES.search(raw.quote):
+                # "In the framework of the session ... the meeting between A and B took place": a meeting on the
+                # sidelines of the gathering reported before it is dated by that gathering.
+                date = previous_date
         parties = list(dict.fromkeys(p.country for p in participants if p.country))
         city = raw.city.strip() or None
         return Meeting(

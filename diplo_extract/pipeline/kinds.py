@@ -48,9 +48,14 @@ _SESSION = re.compile(r"\b(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|
                       r"eleventh|twelfth|\w+teenth|\w+tieth)\s+(?:\w+\s+){0,2}(?:meeting|session|conference|summit)\b|"
                       r"第[一二三四五六七八九十百\d]+次[^。，,]{0,20}(?:会议|会晤|峰会)|"
                       r"\b[XVI]+\b\s*(?:заседани|совещани)|\d+-?(?:е|й|го)\s+(?:заседани|совещани)|"
-                      r"\d+-(?:ші|шы)\s+(?:отырыс|жиын)|(?:hội nghị|phiên họp)[^.]{0,40}lần thứ", re.IGNORECASE)
-_SIDELINES = re.compile(r"\bsidelines\b|\bmargins?\b|на полях|в рамках|bên lề|期间|期間|кезінде|аясында",
-                        re.IGNORECASE)
+                      r"\d+-(?:ші|шы)\s+(?:отырыс|жиын)|(?:hội nghị|phiên họp)[^.]{0,40}lần thứ|"
+                      # A body's session named by the body ("Secretaries Committee Session of the CSTO",
+                      # "the session of the Council of Foreign Ministers"), numbered or not.
+                      r"\b(?:committee|council|commission|board)\s+(?:session|plenary)\b|"
+                      r"\b(?:session|plenary) of the (?:\w+ ){0,3}(?:committee|council|commission|board)\b|"
+                      r"заседани\w* (?:\w+ ){0,2}(?:совета|комитета|комиссии)", re.IGNORECASE)
+SIDELINES = re.compile(r"\bsidelines\b|\bmargins?\b|\bframework of\b|на полях|в рамках|bên lề|期间|期間|кезінде|"
+                       r"аясында", re.IGNORECASE)
 
 
 def kind_from_report(meeting: LLMMeeting) -> LLMMeeting:
@@ -70,7 +75,7 @@ def kind_from_report(meeting: LLMMeeting) -> LLMMeeting:
         named_sides = {participant_country(p.country, p.title, p.organization)
                        for p in meeting.participants if p.name.strip()}
         if (len(named_sides) <= 1 and _SESSION.search(meeting.quote) and organizations_in(meeting.quote)
-                and not _SIDELINES.search(meeting.quote)):
+                and not SIDELINES.search(meeting.quote)):
             return meeting.model_copy(update={"kind": MeetingKind.CONFERENCE})
     return meeting
 
@@ -245,12 +250,15 @@ def anchored_to_report(meeting: LLMMeeting, text: str, sentences: Sequence[Sente
     sentence that has one and names the meeting's people (two, or the one it has) becomes its sentence: its
     words then settle the kind, status and date.
     """
-    if reports_interaction(meeting.quote):
-        return meeting
     named = [p for p in meeting.participants if p.name.strip()]
-    if not named:
+    if not named or (reports_interaction(meeting.quote) and (
+            len(named) < 2 or _names_in(named, meeting.quote) or not listed_people(meeting.quote)[0])):
         return meeting
-    needed = min(2, len(named))
+    # A sentence that reports an interaction of other people and names none of the two or more the model gave
+    # it ("Security Councils delegations ... and Secretary-General Bordyuzha participated in the session" for
+    # Gevorgyan and Patrushev's meeting) is another interaction's: the meeting moves to the sentence that names
+    # them all. A sentence naming nobody (a headline, "the two leaders met") may well be theirs.
+    needed = min(2, len(named)) if not reports_interaction(meeting.quote) else len(named)
     for sentence in sentences:
         words = text[sentence.start:sentence.end]
         if reports_interaction(words) and _names_in(named, words) >= needed:

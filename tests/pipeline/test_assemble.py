@@ -81,6 +81,19 @@ def test_past_the_lead_a_date_outside_the_meetings_sentence_is_not_its_date() ->
     assert "date_not_in_sentence" in {w.code for w in assembler.warnings}
 
 
+def test_a_meeting_on_the_sidelines_of_the_gathering_before_it_takes_its_date() -> None:
+    assembler = Assembler(text=TEXT, anchor=dt.date(2021, 5, 3))
+    raw = _meeting(_person("Yerlan Turgumbayev", "Kazakhstan"), _person("Pulat Bobojonov", "Uzbekistan"),
+                   date_text="")
+    sideline = raw.model_copy(update={"quote": "On the sidelines of the session, the ministers met."})
+    dated = assembler.meeting(sideline, "meetings[1]", dt.date(2021, 4, 30), threats=[], areas=[], agreements=[],
+                              lead=False)
+    undated = assembler.meeting(raw, "meetings[1]", dt.date(2021, 4, 30), threats=[], areas=[], agreements=[],
+                                lead=False)
+    assert dated is not None and dated.date == dt.date(2021, 4, 30)
+    assert undated is not None and undated.date is None
+
+
 def test_the_publication_line_does_not_date_a_meeting() -> None:
     text = "date 2002-10-26\n\nВ пятницу состоялся телефонный разговор министра Бориса Грызлова с Робертом Мюллером."
     assembler = Assembler(text=text, anchor=dt.date(2002, 10, 26), language="ru")

@@ -170,6 +170,11 @@ def test_co_chairing_alone_is_one_session() -> None:
      "conference"),
     ("上海合作组织成员国安全会议秘书第十二次会议在阿斯塔纳举行,公安部长率中国代表团出席。", "conference"),
     ("On the sidelines of the SCO meeting, the minister met officials.", "meeting"),
+    # A body's session, numbered or not.
+    ("Today the Foreign Ministers Council session of the CIS took place in Minsk, chaired by the minister.",
+     "conference"),
+    ("The plenary of the Council of Heads of Government of the SCO opened in Bishkek.", "conference"),
+    ("In the framework of the CSTO Committee session, the minister met the Russian secretary.", "meeting"),
 ])
 def test_a_session_of_an_organisation_reported_by_one_side_is_a_conference(sentence: str, kind: str) -> None:
     meeting = LLMMeeting(quote=sentence, kind="meeting", status="held", participants=[_person("A Person", "China")])
@@ -243,3 +248,19 @@ def test_a_sentence_listing_separate_meetings_the_model_was_not_asked_about_give
     assert [[(p.name, p.country) for p in part.participants] for part in parts] == [
         [("Ana Rojas", "CL")], [("Luis Vega", "PE")], [("Sam Kolo", "FJ")]]
     assert unasked_separate_meetings(text, sentences, answered={2}) == []  # the model answered it
+
+
+def test_a_meeting_given_another_interactions_sentence_moves_to_the_sentence_that_names_its_people() -> None:
+    text = ("The CIS council session took place in Minsk. Delegations and Executive Secretary Sergei Lebedev "
+            "participated in the session. On its sidelines a meeting between Minister Ivan Kubrakov and Minister "
+            "Vladimir Kolokoltsev took place.")
+    sentences = split_sentences(text)
+    wrong = text[sentences[1].start:sentences[1].end]
+    meeting = LLMMeeting(quote=wrong, kind="meeting", status="held", sentence=2,
+                         participants=[_person("Ivan Kubrakov", "Belarus"), _person("Vladimir Kolokoltsev", "Russia")])
+    moved = anchored_to_report(meeting, text, sentences)
+    assert moved.sentence == 3
+    # A sentence that names nobody (a headline, "the two leaders met") may be theirs: it stays.
+    headline = meeting.model_copy(update={"quote": "Joint statement of the two ministers on their meeting",
+                                          "sentence": 1})
+    assert anchored_to_report(headline, text, sentences) == headline
