@@ -33,7 +33,7 @@ from diplo_extract.pipeline.people import (
     serves_intergovernmental_body,
 )
 from diplo_extract.text.countries import country_named_exactly, to_country_code
-from diplo_extract.text.dates import date_phrase_in, in_publication_line, resolve_date
+from diplo_extract.text.dates import date_phrase_in, in_publication_line, resolve_date, spans_several_days
 from diplo_extract.text.grounding import locate
 from diplo_extract.text.lexicon import find_cooperation_areas, find_threats
 from diplo_extract.text.names import kazakh_nominative, name_key
@@ -298,6 +298,11 @@ class Assembler:
                 # "In the framework of the session ... the meeting between A and B took place": a meeting on the
                 # sidelines of the gathering reported before it is dated by that gathering.
                 date = previous_date
+        if date is not None and date_text and spans_several_days(date_text):
+            # A meeting of several days ("held in Beijing on 21-22 May") has no one date: its first day would
+            # be read as the day it met. The phrase stays as written.
+            self.warn("date_is_a_span", f"no single date for {date_text!r}: it spans several days", path)
+            date = None
         parties = list(dict.fromkeys(p.country for p in participants if p.country))
         city = raw.city.strip() or None
         return Meeting(

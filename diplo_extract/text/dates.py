@@ -18,7 +18,7 @@ from typing import Final
 import dateparser
 
 __all__ = ["ArticleDates", "MonthAnchor", "date_phrase_in", "find_article_dates", "in_publication_line",
-           "resolve_date"]
+           "resolve_date", "spans_several_days"]
 
 _HEAD_CHARS = 800
 # A year-less date may be up to a week after the anchor (articles announce imminent visits); beyond
@@ -518,6 +518,17 @@ _ZH_DAY_IN_TEXT: Final = re.compile(r"(?<![\d月])(?P<day>\d{1,2})\s*[日号號]
 _EN_WEEKDAY_IN_TEXT: Final = re.compile(r"\bon\s+(?:" + "|".join(_WEEKDAYS) + r")\b", re.I)
 _EN_RELATIVE_IN_TEXT: Final = re.compile(r"\b(?:today|yesterday|the day before yesterday|the same day|"
                                          r"the next day|the following day)\b", re.I)
+
+
+# Two days of the month joined as a span: "12-13 August", "May 21-22", "from 5 to 13 December", "21–22 мая",
+# "8日至10日", "từ ngày 5 đến 7". An ISO date's "08-18" is not one (a digit or dash comes before it).
+_DAY_SPAN: Final = re.compile(r"(?<![\d/.\-])\d{1,2}(?:st|nd|rd|th|日|号)?\s*(?:[-–—]|\bto\b|\bдо\b|\bпо\b|至|\bđến\b)"
+                              r"\s*(?:ngày\s*)?\d{1,2}(?![\d.:\-])", re.IGNORECASE)
+
+
+def spans_several_days(date_text: str) -> bool:
+    """Whether a date phrase names a span of days ("on 12-13 August 2001") rather than one day."""
+    return _DAY_SPAN.search(date_text) is not None
 
 
 def date_phrase_in(sentence: str) -> str | None:

@@ -94,6 +94,16 @@ def test_a_meeting_on_the_sidelines_of_the_gathering_before_it_takes_its_date() 
     assert undated is not None and undated.date is None
 
 
+def test_a_meeting_over_several_days_has_no_single_date() -> None:
+    text = "date 2018-05-22\n\nThe meeting of SCO security council secretaries was held in Beijing on 21-22 May 2018."
+    assembler = Assembler(text=text, anchor=dt.date(2018, 5, 22))
+    raw = LLMMeeting(quote=text.split("\n")[-1], kind="conference", status=LLMMeetingStatus.HELD,
+                     date_text="on 21-22 May 2018", participants=[_person("Zhao Kezhi"), _person("Rashid Alimov")])
+    meeting = assembler.meeting(raw, "meetings[0]", None, threats=[], areas=[], agreements=[])
+    assert meeting is not None and meeting.date is None and meeting.date_text == "on 21-22 May 2018"
+    assert "date_is_a_span" in {w.code for w in assembler.warnings}
+
+
 def test_the_publication_line_does_not_date_a_meeting() -> None:
     text = "date 2002-10-26\n\nВ пятницу состоялся телефонный разговор министра Бориса Грызлова с Робертом Мюллером."
     assembler = Assembler(text=text, anchor=dt.date(2002, 10, 26), language="ru")

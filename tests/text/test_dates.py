@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diplo_extract.text.dates import ArticleDates, date_phrase_in, find_article_dates, resolve_date
+from diplo_extract.text.dates import (
+    ArticleDates,
+    date_phrase_in,
+    find_article_dates,
+    resolve_date,
+    spans_several_days,
+)
 
 D = dt.date
 XINHUA_MON = D(2021, 6, 7)  # Monday: the "BEIJING, June 7 (Xinhua)" dateline
@@ -308,3 +314,19 @@ def test_the_reporting_sentence_dates_a_meeting(sentence: str, phrase: str, anch
 ])
 def test_a_sentence_without_a_day_has_no_date_phrase(sentence: str) -> None:
     assert date_phrase_in(sentence) is None
+
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("on 12-13 August 2001", True),
+    ("May 21-22", True),
+    ("from 5 to 13 December", True),
+    ("21–22 мая", True),
+    ("8日至10日", True),
+    ("từ ngày 5 đến 7/12", True),
+    ("2022-08-18", False),  # an ISO date's month and day
+    ("08 / 06 / 2016", False),
+    ("Friday, 25 October 2013", False),
+    ("10:30-11:00", False),
+])
+def test_a_span_of_days_is_told_from_one_day(phrase: str, expected: bool) -> None:
+    assert spans_several_days(phrase) is expected
