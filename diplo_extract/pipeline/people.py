@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 
 from diplo_extract.core.llm_schema import LLMParticipant
-from diplo_extract.text.countries import canonical_organization, countries_in, is_intergovernmental, to_country_code
+from diplo_extract.text.countries import (
+    canonical_organization,
+    countries_in,
+    country_named_exactly,
+    is_intergovernmental,
+    to_country_code,
+)
 from diplo_extract.text.names import same_person
 
 # Words that begin titles in these articles; a name never starts with them.
@@ -204,7 +210,9 @@ def as_delegation(person: LLMParticipant) -> LLMParticipant:
     if organization is not None and organization.casefold() == name.casefold():
         return person.model_copy(update={"name": "", "organization": person.organization or name})
     code = to_country_code(name)
-    if code is not None and all(_is_country_word(token) for token in _TOKEN.findall(name)):
+    # "Kazakh", "Russia's" word by word; "New Zealand" or "Trung Quốc" as a whole name of a country.
+    if code is not None and (country_named_exactly(name) is not None
+                             or all(_is_country_word(token) for token in _TOKEN.findall(name))):
         return person.model_copy(update={"name": "", "organization": person.organization or name,
                                          "country": person.country or name})
     return person

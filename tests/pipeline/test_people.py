@@ -20,6 +20,7 @@ def test_titles_are_split_off_names(raw: str, title: str, name: str) -> None:
 
 @pytest.mark.parametrize(("raw", "organization"), [
     ("Kyrgyzstan", "Kyrgyzstan"), ("UNRCCA", "UNRCCA"), ("United Arab Emirates", "United Arab Emirates"),
+    ("New Zealand", "New Zealand"), ("Hàn Quốc", "Hàn Quốc"), ("Новая Зеландия", "Новая Зеландия"),
 ])
 def test_countries_and_organisations_listed_as_people_become_delegations(raw: str, organization: str) -> None:
     person = clean_participant(LLMParticipant(name=raw, title="", organization="", country=""))
