@@ -37,6 +37,7 @@ from diplo_extract.text.dates import date_phrase_in, in_publication_line, resolv
 from diplo_extract.text.grounding import locate
 from diplo_extract.text.lexicon import find_cooperation_areas, find_threats
 from diplo_extract.text.names import kazakh_nominative, name_key
+from diplo_extract.text.sentences import in_headline
 
 _HOME_COUNTRY = {"zh": "CN", "vi": "VN", "kk": "KZ"}
 # The title of whoever speaks for a ministry, right before their name: the source of the report, not a
@@ -248,10 +249,6 @@ class Assembler:
         at = self.text.find(quote.strip()) if quote.strip() else -1
         return self.text[self.text.rfind("\n", 0, at) + 1:at] if at > 0 else ""
 
-    def _in_headline(self, at: int) -> bool:
-        first_line = self.text.lstrip().split("\n", 1)[0]
-        return at < len(self.text) - len(self.text.lstrip()) + len(first_line)
-
     def _opening(self) -> str:
         """The article's first paragraphs after its headline: where a news story says when it happened."""
         paragraphs = [part for part in re.split(r"\n\s*\n", self.text.strip()) if part.strip()]
@@ -287,7 +284,7 @@ class Assembler:
                 # the story once, in an earlier sentence.
                 written = date_phrase_in(self._paragraph_before(raw.quote))
             if written is None and lead and evidence is not None and evidence.start is not None \
-                    and self._in_headline(evidence.start):
+                    and in_headline(self.text, evidence.start):
                 # A story known only from its headline is dated by its opening paragraphs ("Силовики из
                 # Зимбабве помогут МВД РФ ..." / "документ был подписан накануне, 3 февраля").
                 written = date_phrase_in(self._opening())

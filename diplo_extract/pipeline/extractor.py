@@ -37,7 +37,7 @@ from diplo_extract.pipeline.kinds import (
     unasked_separate_meetings,
     with_cochaired_sessions,
 )
-from diplo_extract.pipeline.merge import merge_meetings, without_copied_people
+from diplo_extract.pipeline.merge import merge_meetings, without_copied_people, without_headline_summaries
 from diplo_extract.pipeline.people import names_a_person
 from diplo_extract.pipeline.prompts import prompt_version
 from diplo_extract.pipeline.reading import ChunkAnswers, ChunkReader
@@ -46,7 +46,7 @@ from diplo_extract.text.dates import find_article_dates
 from diplo_extract.text.injection import addresses_a_model
 from diplo_extract.text.language import detect_language
 from diplo_extract.text.reader import ArticleSource
-from diplo_extract.text.sentences import split_sentences
+from diplo_extract.text.sentences import in_headline, split_sentences
 
 
 class Extractor:
@@ -102,6 +102,11 @@ class Extractor:
         for copy in copied:
             assembler.warn("meeting_people_copied", f"dropped a reported {copy.kind.value}: its sentence names "
                            f"none of its people, who are an earlier meeting's ({describe(copy)})")
+        distinct, summaries = without_headline_summaries(
+            distinct, {s.number for s in sentences if in_headline(text, s.start)})
+        for summary in summaries:
+            assembler.warn("headline_summary", f"dropped the headline's {summary.kind.value}: the body reports "
+                           f"a meeting of its own with each of its people ({describe(summary)})")
         for merged in distinct:
             if merged.status is LLMMeetingStatus.BACKGROUND:
                 continue

@@ -130,3 +130,17 @@ def without_copied_people(meetings: list[LLMMeeting]) -> tuple[list[LLMMeeting],
         else:
             kept.append(meeting)
     return kept, copied
+
+
+def without_headline_summaries(meetings: list[LLMMeeting],
+                               headline: set[int]) -> tuple[list[LLMMeeting], list[LLMMeeting]]:
+    """Meetings kept, and those the headline reports whose people the body reports in meetings of their own.
+
+    "Minister met with the Head of the EU Delegation, Ambassadors of Armenia and Iran" sums up three meetings
+    that the body reports one by one; the headline's one gathering of everyone never took place. ``headline``
+    holds the numbers of the headline's sentences.
+    """
+    body = [name for meeting in meetings if meeting.sentence not in headline for name in _named(meeting)]
+    summaries = [meeting for meeting in meetings
+                 if meeting.sentence in headline and _named(meeting) and _covered(_named(meeting), body)]
+    return [meeting for meeting in meetings if meeting not in summaries], summaries

@@ -35,7 +35,7 @@ from diplo_extract.text.countries import countries_in
 from diplo_extract.text.injection import addresses_a_model
 from diplo_extract.text.lexicon import reports_interaction
 from diplo_extract.text.names import name_key
-from diplo_extract.text.sentences import Sentence
+from diplo_extract.text.sentences import Sentence, in_headline
 
 # Two or more capitalised words in Latin or Cyrillic script, with the particles of Arabic and European names:
 # what a person's name looks like in these articles.
@@ -132,7 +132,7 @@ class ChunkReader:
             # them repeats an interaction already found (a small model copies the first one it read).
             if report is not None and report.reports_interaction \
                     and report.status is not LLMMeetingStatus.BACKGROUND \
-                    and _adds_someone(report.participants, answers.meetings):
+                    and _adds_someone(report.participants, _reported_in_body(text, sentences, answers.meetings)):
                 event = LLMEvent(sentence=candidate.number, kind=report.kind, status=report.status,
                                  date_text=report.date_text, participants=report.participants)
                 answers.meetings.append(_meeting(event, text[candidate.start:candidate.end], event.participants))
@@ -177,11 +177,16 @@ class ChunkReader:
 
 def _missed(text: str, sentences: Sequence[Sentence], asked: set[int],
             meetings: list[LLMMeeting]) -> list[Sentence]:
-    """Sentences pass 1 did not name that report an interaction and name a country or person it did not."""
+    """Sentences pass 1 did not name that report an interaction and name a country or person it did not.
+
+    People and countries known only from the headline do not count: a headline sums up the meetings the body
+    reports one by one ("Minister met with the Head of the EU Delegation, Ambassadors of Armenia and Iran").
+    """
+    meetings = _reported_in_body(text, sentences, meetings)
     known_people = {name_key(p.name) for m in meetings for p in m.participants if p.name.strip()}
     known_countries = {participant_country(p.country, p.title, p.organization)
                        for m in meetings for p in m.participants}
-    missed = []
+    missed: list[tuple[bool, bool, Sentence]] = []
     for sentence in sentences:
         words = text[sentence.start:sentence.end]
         if sentence.number in asked or not reports_interaction(words) or addresses_a_model(words):
@@ -189,11 +194,19 @@ def _missed(text: str, sentences: Sequence[Sentence], asked: set[int],
         new_countries = set(countries_in(words)) - known_countries
         new_people = {name_key(n) for n in _NAME.findall(words) if not _all_title_words(n)} - known_people
         if new_countries or new_people:
-            missed.append(sentence)
-    return missed
+            missed.append((in_headline(text, sentence.start), not new_people, sentence))
+    # The follow-ups are few: the headline's summary comes last, and sentences that name someone new come before
+    # those that only name a new country ("During the meeting, the parties discussed ... the EU").
+    return [sentence for *_, sentence in sorted(missed, key=lambda item: (item[0], item[1], item[2].number))]
+
+
+def _reported_in_body(text: str, sentences: Sequence[Sentence], meetings: list[LLMMeeting]) -> list[LLMMeeting]:
+    starts = {s.number: s.start for s in sentences}
+    return [m for m in meetings if m.sentence not in starts or not in_headline(text, starts[m.sentence])]
 
 
 def _adds_someone(people: list[LLMParticipant], meetings: list[LLMMeeting]) -> bool:
+    """Whether ``people`` hold a person or country the meetings do not (the headline's counting for none)."""
     known_people = {name_key(p.name) for m in meetings for p in m.participants if p.name.strip()}
     known_countries = {participant_country(p.country, p.title, p.organization)
                        for m in meetings for p in m.participants}

@@ -109,3 +109,10 @@ def split_sentences(text: str) -> list[Sentence]:
     if e > s:
         sentences.append(Sentence(len(sentences) + 1, s, e))
     return sentences
+
+
+def in_headline(text: str, at: int) -> bool:
+    """Whether ``text[at]`` is on the article's first non-blank line: its headline."""
+    lead = len(text) - len(text.lstrip())
+    first_line = text[lead:].split("\n", 1)[0]
+    return at < lead + len(first_line)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from diplo_extract.core.llm_schema import LLMMeeting, LLMParticipant
-from diplo_extract.pipeline.merge import merge_meetings, without_copied_people
+from diplo_extract.pipeline.merge import merge_meetings, without_copied_people, without_headline_summaries
 
 
 def _meeting(*names: str, date: str = "on Monday") -> LLMMeeting:
@@ -107,3 +107,17 @@ def test_later_meetings_that_name_their_people_or_bring_new_ones_are_kept() -> N
     kept, copied = without_copied_people([main.model_copy(update={"quote": "The ministers met."}), named, new_person])
     assert len(kept) == 3
     assert copied == []
+
+
+def test_the_headlines_gathering_of_people_the_body_meets_one_by_one_is_a_summary() -> None:
+    def at(sentence: int, *names: str) -> LLMMeeting:
+        return _meeting(*names).model_copy(update={"sentence": sentence})
+
+    headline = at(1, "Pawel Herczynski", "Mahmud Adib", "Ashot Smbatyan")
+    body = [at(3, "Vakhtang Gomelauri", "Pawel Herczynski"), at(6, "Vakhtang Gomelauri", "Mahmud Adib"),
+            at(8, "Vakhtang Gomelauri", "Ashot Smbatyan")]
+    kept, summaries = without_headline_summaries([headline, *body], {1})
+    assert kept == body and summaries == [headline]
+    # One of its people met in no body meeting: the headline holds something of its own and stays.
+    kept, summaries = without_headline_summaries([headline, *body[:2]], {1})
+    assert kept == [headline, *body[:2]] and summaries == []
