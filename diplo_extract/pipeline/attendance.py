@@ -25,7 +25,7 @@ from diplo_extract.pipeline.people import (
     serves_intergovernmental_body,
 )
 from diplo_extract.text.countries import countries_in, country_named_exactly
-from diplo_extract.text.names import HONORIFIC_WORDS, kazakh_nominative
+from diplo_extract.text.names import COURTESY_TITLES, HONORIFIC_WORDS, kazakh_nominative
 from diplo_extract.text.sentences import Sentence
 
 # Words that say a sentence lists who attended, in each language of the sources.
@@ -97,6 +97,8 @@ def _title_like(token: str) -> bool:
             or any(is_title_token(part) for part in bare.split("-") if part))
 
 
+_COURTESY_WORDS = frozenset(word.casefold().strip(".") for phrase in COURTESY_TITLES for word in phrase.split())
+
 # What separates the items of a list of attendees.
 _SEPARATOR = re.compile(r"[,;:]|\s(?:and|as well as|и|пен|мен|және|và)\s")
 
@@ -128,9 +130,10 @@ def _cased_people(words: str) -> list[LLMParticipant]:
             tokens.pop()
         while cut < len(tokens) - 1 and _title_like(tokens[cut]):
             cut += 1
-        # The name follows the run's last title word: "(Minister of Justice and) Constitutional Affairs Mrs
-        # Pholile Paulette Shakantu".
-        last_title = max((i for i in range(cut, len(tokens)) if _title_like(tokens[i])), default=None)
+        # The name follows the run's last title or body word: "(Minister of Justice and) Constitutional Affairs
+        # Mrs Pholile Paulette Shakantu", "(Minister of Justice and) Community Services Don Ken Stephen".
+        last_title = max((i for i in range(cut, len(tokens))
+                          if _title_like(tokens[i]) or _NOT_NAME.fullmatch(tokens[i].strip(".,"))), default=None)
         if last_title is not None and len(tokens) - last_title > 2:
             cut = last_title + 1
         name = " ".join(tokens[cut:])
@@ -152,6 +155,8 @@ def _cased_people(words: str) -> list[LLMParticipant]:
         # The title begins at its first title word or country: "Кеше, яғни 8 қаңтарда Қазақстан президенті".
         while words_before and not (_title_like(words_before[0]) or countries_in(words_before[0])):
             words_before.pop(0)
+        while words_before and words_before[-1].strip(".,").casefold() in _COURTESY_WORDS:
+            words_before.pop()  # "Minister of Justice Dr": the honorific is the name's, not the title's
         title = " ".join(words_before)
         # The title before a name says whose official he is; "from the Ministry ... of India" after it.
         # A title with "and" in it ("Minister of Justice and Constitutional Affairs") spans two items: where the

@@ -26,13 +26,15 @@ __all__ = ["HONORIFICS", "HONORIFIC_WORDS", "kazakh_nominative", "name_key", "sa
 #: folding as names, so case, dots, hyphens and diacritics do not matter: "Lt.Gen." is "Lt. Gen.").
 #: Deliberately left out because they also begin real names: Sultan, Amir, Emir, Sri, Sayed, Tun (Myanmar),
 #: Pak (Korea).
-HONORIFICS: frozenset[str] = frozenset(
+#: The courtesy titles among them: a person's, written next to the name, never part of an office.
+COURTESY_TITLES: frozenset[str] = frozenset({
+    "Mr", "Mrs", "Ms", "Miss", "Mx", "Madam", "Madame", "Mme", "Dr", "Prof", "Professor",
+    "Assoc. Prof.", "Sir", "Dame", "Lord", "Lady", "H.E.", "His Excellency", "Her Excellency",
+    "Excellency", "Hon.", "Honorable", "Honourable", "The Honourable", "The Honorable", "Rt. Hon.",
+    "The Rt. Hon.", "Comrade", "Rev.", "Father", "Mister",
+})
+HONORIFICS: frozenset[str] = COURTESY_TITLES | frozenset(
     {
-        # courtesy
-        "Mr", "Mrs", "Ms", "Miss", "Mx", "Madam", "Madame", "Mme", "Dr", "Prof", "Professor",
-        "Assoc. Prof.", "Sir", "Dame", "Lord", "Lady", "H.E.", "His Excellency", "Her Excellency",
-        "Excellency", "Hon.", "Honorable", "Honourable", "The Honourable", "The Honorable", "Rt. Hon.",
-        "The Rt. Hon.", "Comrade", "Rev.", "Father", "Mister",
         # royal and traditional
         "Sheikh", "Shaikh", "Shaykh", "Sheikha", "Shaikha", "Prince", "Princess", "Crown Prince", "King",
         "Queen", "Emperor", "Sayyid", "Sayyida", "Haji", "Hajji", "Hajja", "Datuk", "Dato", "Dato'",

@@ -165,3 +165,13 @@ def test_a_title_with_and_in_it_keeps_the_country_named_before_it() -> None:
     text = ("The talks were attended by Fiji Minister of Justice and Constitutional Affairs Mrs Ana Rojas, and Jane "
             "Doe from the Ministry of Justice of Mongolia.")
     assert _listed(text) == [("Ana Rojas", "FJ"), ("Jane Doe", "MN")]
+
+
+def test_a_name_after_a_bodys_words_is_read_and_the_courtesy_title_left_out_of_the_office() -> None:
+    text = ("Bilateral meetings were also held with Tonga Minister of Justice and Prisons Administration Sione T. "
+            "Vaipulu, Fiji Minister of Justice Dr Ana Rojas and Palau Minister of Justice and Community Services "
+            "Ken Tulop Remengesau.")
+    people = listed_people(text)[0]
+    assert [(p.name, p.country) for p in people] == [
+        ("Sione T. Vaipulu", "TO"), ("Ana Rojas", "FJ"), ("Ken Tulop Remengesau", "PW")]
+    assert people[1].title == "Fiji Minister of Justice"
