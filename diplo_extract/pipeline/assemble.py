@@ -206,8 +206,14 @@ class Assembler:
                           "the article", f"threats[{len(found)}]")
                 continue
             owners = locator.owners_of(raw.quote, self.text, span.start if span else None)
-            found[raw.category] = (
-                Threat(category=raw.category, description=raw.quote.strip() or None, evidence=span), owners)
+            # The words settle the category where they name one: a small model files "people smuggling" under
+            # human trafficking, which the article's words do not say.
+            named = [hit.category for hit in find_threats(raw.quote, self.language)]
+            category = raw.category if not named or raw.category in named else named[0]
+            if category in found:
+                continue
+            found[category] = (
+                Threat(category=category, description=raw.quote.strip() or None, evidence=span), owners)
         for hit in find_threats(self.text, self.language):
             owners = locator.owners_at(hit.start)
             if hit.category in found:

@@ -30,8 +30,7 @@ _PATTERNS: dict[ThreatCategory, str] = {
     ThreatCategory.ARMS_TRAFFICKING: (r"arms (?:and \w+ )?(?:trafficking|smuggling)|weapons smuggling"
                                       r"|(?:trafficking|smuggling) (?:of|in) (?:arms|weapons)"
                                       r"|illegal (?:arms|weapons)(?: trade| trafficking)?|illicit (?:arms|weapons)"),
-    ThreatCategory.HUMAN_TRAFFICKING: (r"human trafficking|trafficking in (?:persons|human beings|people)"
-                                       r"|people smuggling|migrant smuggling"),
+    ThreatCategory.HUMAN_TRAFFICKING: r"human trafficking|trafficking in (?:persons|human beings|people)",
     ThreatCategory.TRANSNATIONAL_CRIME: r"transnational (?:organi[sz]ed )?crimes?|cross-border crimes?",
     ThreatCategory.ORGANIZED_CRIME: (r"organi[sz]ed crimes?|criminal groups?|criminal organi[sz]ations?"
                                      r"|organi[sz]ed (?:criminal )?groups?"),
@@ -41,7 +40,10 @@ _PATTERNS: dict[ThreatCategory, str] = {
     ThreatCategory.CYBERCRIME: r"cyber[- ]?crimes?|cyber[- ]?attacks?|crimes? in cyberspace|cyber[- ]?fraud",
     ThreatCategory.TELECOM_FRAUD: r"telecom(?:munications?)? fraud|telephone fraud|phone scams?",
     ThreatCategory.GAMBLING: r"(?:cross-border |online |illegal )?gambling",
-    ThreatCategory.ILLEGAL_MIGRATION: r"illegal (?:migration|immigration)|irregular migration|illegal migrants?",
+    # Smuggling migrants across a border is not trafficking in persons (the UN's two protocols, and the annotation
+    # scheme): it is the illegal migration's trade.
+    ThreatCategory.ILLEGAL_MIGRATION: (r"illegal (?:migration|immigration)|irregular migration|illegal migrants?"
+                                       r"|people[- ]smuggl\w*|migrant[- ]smuggl\w*|smuggling of migrants"),
     ThreatCategory.PROPERTY_CRIME: r"property crimes?|theft|robber(?:y|ies)",
     ThreatCategory.EXTERNAL_INTERFERENCE: (r"interference in (?:the |their |its )?(?:internal|domestic) affairs"
                                            r"|external interference|foreign interference"),

@@ -38,7 +38,8 @@ HONORIFICS: frozenset[str] = COURTESY_TITLES | frozenset(
         # royal and traditional
         "Sheikh", "Shaikh", "Shaykh", "Sheikha", "Shaikha", "Prince", "Princess", "Crown Prince", "King",
         "Queen", "Emperor", "Sayyid", "Sayyida", "Haji", "Hajji", "Hajja", "Datuk", "Dato", "Dato'",
-        "Datuk Seri", "Dato' Sri", "Dato Sri", "Datin", "Tan Sri", "Puan Sri", "Toh Puan", "Pehin",
+        "Datuk Seri", "Dato' Sri", "Dato Sri", "Dato Seri", "Dato' Seri", "Datuk Sri", "Datin", "Datin Seri",
+        "Tan Sri", "Puan Sri", "Toh Puan", "Pehin",
         "Samdech", "Samdech Techo", "Shri", "Shrimati", "Smt.", "Bapak", "Ibu",
         # military and police ranks
         "General", "Gen.", "Army General", "General of the Army", "Colonel-General", "Colonel General",

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus, LLMParticipant
+from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus, LLMParticipant, LLMThreat
 from diplo_extract.pipeline.assemble import Assembler, portfolio_stripped
 from diplo_extract.pipeline.attribution import MeetingLocator
 
@@ -58,6 +58,17 @@ def test_lexicon_threats_carry_exact_offsets_and_the_meetings_they_concern() -> 
     assert threat.category.value == "drug_trafficking" and threat.detected_by == "lexicon"
     assert threat.evidence is not None and TEXT[threat.evidence.start:threat.evidence.end] == "drug trafficking"
     assert owners == {0}
+
+
+def test_the_words_of_a_threat_settle_the_category_the_model_gave_it() -> None:
+    text = ("Minister Morrison met Minister Zahid in Kuala Lumpur. They discussed people smuggling and terrorism "
+            "financing.")
+    assembler = Assembler(text=text, anchor=None)
+    meeting = _meeting(_person("Morrison"), _person("Zahid"))
+    model = [LLMThreat(category="human_trafficking", quote="people smuggling"),
+             LLMThreat(category="terrorism", quote="people smuggling and terrorism")]
+    categories = {threat.category.value for threat, _ in assembler.threats(model, MeetingLocator(text, [meeting]))}
+    assert categories == {"illegal_migration", "terrorism"}
 
 
 @pytest.mark.parametrize(("name", "text", "expected"), [

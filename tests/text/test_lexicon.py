@@ -19,6 +19,9 @@ from diplo_extract.text.lexicon import find_cooperation_areas, find_threats, rep
     ("interference in the internal affairs of Kazakhstan", {"external_interference"}),
     ("attempts to stage a colour revolution", {"color_revolution"}),
     ("illegal migration and human trafficking", {"illegal_migration", "human_trafficking"}),
+    # Smuggling migrants is the illegal migration's trade, trafficking in persons another crime.
+    ("organised people smuggling and trafficking in persons", {"illegal_migration", "human_trafficking"}),
+    ("the people smugglers' chain", {"illegal_migration"}),
     ("money laundering and the financing of terrorism", {"money_laundering", "terrorism"}),
     ("crimes in cyberspace and cyber-attacks", {"cybercrime"}),
     ("the two ministers discussed bilateral trade and culture", set()),

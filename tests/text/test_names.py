@@ -11,6 +11,7 @@ from diplo_extract.text.names import HONORIFICS, kazakh_nominative, name_key, na
     ("name", "key"),
     [
         ("Sheikh Saif bin Zayed Al Nahyan", "saif bin zayed al nahyan"),
+        ("Dato Seri Dr. Ahmad Zahid Bin Hamidi", "ahmad zahid bin hamidi"),
         ("General Lương Tam Quang", "luong tam quang"),
         ("Colonel-General Vilayat Eyvazov", "vilayat eyvazov"),
         ("H.E. Sheikh Abdullah bin Zayed Al Nahyan", "abdullah bin zayed al nahyan"),
