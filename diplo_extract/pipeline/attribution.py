@@ -41,6 +41,10 @@ class MeetingLocator:
     def __init__(self, text: str, meetings: Sequence[LLMMeeting]):
         self.count = len(meetings)
         self._text = text
+        # The story's lead meeting: the one reported first. What the article says before any meeting's own
+        # people are named (the lead paragraph) is about it.
+        reported_at = [m.sentence for m in meetings]
+        self._lead = {i for i, at in enumerate(reported_at) if at == min(reported_at)} if meetings else set()
         words = [_marker_words(m) for m in meetings]
         keys = [{name_key(w) for w in ws} for ws in words]
         markers: list[tuple[int, int]] = []
@@ -56,7 +60,7 @@ class MeetingLocator:
         self._owners = [owner for _, owner in markers]
 
     def owners_at(self, position: int) -> set[int]:
-        """Meetings a passage starting at ``position`` is about (all of them before any marker).
+        """Meetings a passage starting at ``position`` is about (the lead meeting before any marker).
 
         When the last marker before it stands in a sentence that names several meetings' people ("held
         separate talks with A; B and C"), what follows about "the two sides" is about each of them.
@@ -65,7 +69,7 @@ class MeetingLocator:
             return set(range(self.count))
         at = bisect.bisect_right(self._positions, position) - 1
         if at < 0:
-            return set(range(self.count))
+            return set(self._lead)
         start, end = sentence_around(self._text, self._positions[at], self._positions[at] + 1)
         if end > position:  # the passage is inside that sentence: only the meeting named last is its own
             return {self._owners[at]}

@@ -17,8 +17,18 @@ def test_a_passage_belongs_to_the_meeting_whose_distinctive_name_precedes_it() -
                                     _call("Zhao Kezhi", "Yerlan Turgumbayev")])
     assert locator.owners_at(TEXT.index("fight terrorism")) == {0}
     assert locator.owners_at(TEXT.index("telecom fraud")) == {1}
-    # Before any distinctive name: every meeting.
+    # Before any distinctive name, with nothing to tell which was reported first: every meeting.
     assert locator.owners_at(0) == {0, 1}
+
+
+def test_the_lead_paragraph_before_any_distinctive_name_is_about_the_meeting_reported_first() -> None:
+    text = ("During the SCO ministers' meeting, Rai called for action against terrorism. Rai also met Pulat "
+            "Bobojonov. Later James Stephen called on Rai.")
+    conference = _call("Nityanand Rai").model_copy(update={"sentence": 1})
+    bilateral = _call("Nityanand Rai", "Pulat Bobojonov").model_copy(update={"sentence": 2})
+    call = _call("Nityanand Rai", "James Stephen").model_copy(update={"sentence": 3})
+    locator = MeetingLocator(text, [bilateral, conference, call])
+    assert locator.owners_at(text.index("terrorism")) == {1}
 
 
 def test_words_that_recur_concern_every_meeting_they_follow() -> None:
