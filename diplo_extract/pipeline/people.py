@@ -146,7 +146,7 @@ def _is_country_word(token: str) -> bool:
 BODY_NOUN = (r"(?:ministry|department|office|bureau|agency|administration|directorate|committee|commission|"
          r"council|service|secretariat|police|forces?|government|embassy|delegation|organi[sz]ation)")
 _BODY_NAME = re.compile(
-    rf"(?:\b{BODY_NOUN}$|\b{BODY_NOUN} of\b|^(?:министерств|ведомств|служб|комитет|управлени|посольств|делегаци|"
+    rf"(?:\b{BODY_NOUN}(?:\s+(?:[IVX]+|\d+))?$|\b{BODY_NOUN} of\b|^(?:министерств|ведомств|служб|комитет|управлени|посольств|делегаци|"
     r"правительств|министрлі|комитеті|Bộ |Cục |Sở |Ban )|(?:[部局署厅委院]|会议|组织|代表团|政府|警方|大使馆)$)",
     re.IGNORECASE)
 _BODY_WORD = re.compile(BODY_NOUN, re.IGNORECASE)

@@ -34,7 +34,8 @@ def test_a_person_named_like_a_country_stays_a_person() -> None:
 
 
 @pytest.mark.parametrize("body", ["Department of the Treasury", "FBI", "Министерство внутренних дел", "公安部",
-                                  "Bộ Công an", "the Kazakh delegation", "Federal Bureau of Investigation"])
+                                  "Bộ Công an", "the Kazakh delegation", "Federal Bureau of Investigation",
+                                  "Commission I", "Committee 2"])
 def test_offices_and_ministries_listed_as_people_become_delegations(body: str) -> None:
     cleaned = clean_participant(LLMParticipant(name=body, title="", organization="", country=""))
     assert cleaned.name == "" and cleaned.organization == body
