@@ -111,8 +111,14 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
+# A headline is short and ends without a full stop; a first line that does either is the lead paragraph.
+_HEADLINE_CHARS = 200
+
+
 def in_headline(text: str, at: int) -> bool:
-    """Whether ``text[at]`` is on the article's first non-blank line: its headline."""
+    """Whether ``text[at]`` is on the article's headline: its first non-blank line, when it reads as one."""
     lead = len(text) - len(text.lstrip())
-    first_line = text[lead:].split("\n", 1)[0]
+    first_line = text[lead:].split("\n", 1)[0].rstrip()
+    if len(first_line) > _HEADLINE_CHARS or first_line.endswith((".", "。", "!", "?", "！", "？")):
+        return False
     return at < lead + len(first_line)

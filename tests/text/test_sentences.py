@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from diplo_extract.text.sentences import sentence_around, split_sentences
+from diplo_extract.text.sentences import in_headline, sentence_around, split_sentences
 
 ZH = "国务委员、公安部部长赵克志在北京会见哈萨克斯坦反腐败署署长。双方同意加强执法安全合作。"
 
@@ -58,3 +58,10 @@ def test_cyrillic_initials_do_not_end_a_sentence() -> None:
     text = "Кеңеске министрі А. Мусинов, Д.Ф. Мезенцев қатысты. Встреча прошла в 2014 г. Министр уехал."
     assert [text[s.start:s.end] for s in split_sentences(text)] == [
         "Кеңеске министрі А. Мусинов, Д.Ф. Мезенцев қатысты.", "Встреча прошла в 2014 г.", "Министр уехал."]
+
+
+def test_the_headline_is_a_short_first_line_without_a_full_stop() -> None:
+    story = "Minister met the Head of the EU Delegation, Ambassadors of Armenia and Iran\n\nThe Minister met them."
+    assert in_headline(story, 0) and not in_headline(story, story.index("The Minister"))
+    lead_paragraph = "11月14日,应美国执法部门请求,中国警方将1名美籍逃犯遣返美国。上海警方现场见证了遣返过程。\n\n据悉。"
+    assert not in_headline(lead_paragraph, 0)
