@@ -146,7 +146,8 @@ def _is_country_word(token: str) -> bool:
 BODY_NOUN = (r"(?:ministry|department|office|bureau|agency|administration|directorate|committee|commission|"
          r"council|service|secretariat|police|forces?|government|embassy|delegation|organi[sz]ation)")
 _BODY_NAME = re.compile(
-    rf"(?:\b{BODY_NOUN}(?:\s+(?:[IVX]+|\d+))?$|\b{BODY_NOUN} of\b|^(?:министерств|ведомств|служб|комитет|управлени|посольств|делегаци|"
+    rf"(?:\b{BODY_NOUN}(?:\s+(?:[IVX]+|\d+))?$|\b{BODY_NOUN} of\b|"
+    r"^(?:министерств|ведомств|служб|комитет|управлени|посольств|делегаци|"
     r"правительств|министрлі|комитеті|Bộ |Cục |Sở |Ban )|(?:[部局署厅委院]|会议|组织|代表团|政府|警方|大使馆)$)",
     re.IGNORECASE)
 _BODY_WORD = re.compile(BODY_NOUN, re.IGNORECASE)
@@ -261,18 +262,42 @@ def serves_intergovernmental_body(title: str | None, organization: str | None) -
     return bool(title and is_intergovernmental(title) and not countries_in(title))
 
 
+# An envoy's title names the state that sends them, then the one they are posted to: "Ambassador of Iran to
+# Georgia", "Head of the EU Delegation to Georgia", "посол России в Казахстане", "Đại sứ Trung Quốc tại Việt
+# Nam", "中国驻缅甸大使".
+_ENVOY = re.compile(r"\b(?:ambassador|envoy|charg[ée] d.affaires|consul|high commissioner|head of (?:the )?\w+ "
+                    r"delegation)\b|посол|посланник|консул|елшісі|đại sứ|大使|公使|领事", re.IGNORECASE)
+_POSTED_TO = re.compile(r"\s(?:to|in|в|во|tại|ở)\s|驻")
+
+
+def _envoy_sender(title: str, code: str) -> str | None:
+    """The sending state of an envoy's title, when ``code`` is the state it names them posted to."""
+    if not _ENVOY.search(title):
+        return None
+    parts = _POSTED_TO.split(title, maxsplit=1)
+    if len(parts) != 2:
+        return None
+    sender, host = countries_in(parts[0]), countries_in(parts[1])
+    return sender[0] if len(sender) == 1 and code in host and sender[0] != code else None
+
+
 def participant_country(country: str, title: str | None, organization: str | None) -> str | None:
     """ISO code of the country a participant represents, from the model's country name, else the title.
 
     An official of an intergovernmental body has none, whatever country the model gives (the SCO's secretary
-    general is no Kazakh official for being reported from Astana).
+    general is no Kazakh official for being reported from Astana). An envoy represents the state that sends
+    them: a small model gives the one their title names them posted to.
     """
     if serves_intergovernmental_body(title, organization):
         return None
     code = to_country_code(country) if country.strip() else None
     if code:
-        return code
+        return (_envoy_sender(title, code) if title else None) or code
     # The model often leaves country empty when the title says it ("Kazakh minister of internal affairs").
+    if title and _ENVOY.search(title) and len(parts := _POSTED_TO.split(title, maxsplit=1)) == 2:
+        sender = countries_in(parts[0])
+        if len(sender) == 1:
+            return sender[0]
     for phrase in (title, organization):
         if phrase:
             found = countries_in(phrase)

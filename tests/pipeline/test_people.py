@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from diplo_extract.core.llm_schema import LLMParticipant
-from diplo_extract.pipeline.people import clean_participant, reads_as_name, split_title_from_name
+from diplo_extract.pipeline.people import clean_participant, participant_country, reads_as_name, split_title_from_name
 
 
 @pytest.mark.parametrize(("raw", "title", "name"), [
@@ -122,3 +122,19 @@ def test_chinese_titles_glued_to_a_name_are_split_off(name: str, organization: s
                                  "Vương quốc Campuchia"])
 def test_news_agencies_and_states_named_with_their_form_are_no_people(raw: str) -> None:
     assert clean_participant(LLMParticipant(name=raw)).name == ""
+
+
+@pytest.mark.parametrize(("country", "title", "expected"), [
+    ("Georgia", "Ambassador of Iran to Georgia", "IR"),
+    ("Georgia", "Head of the EU Delegation to Georgia", "EU"),
+    ("Казахстан", "посол России в Казахстане", "RU"),
+    ("Việt Nam", "Đại sứ Trung Quốc tại Việt Nam", "CN"),
+    ("缅甸", "中国驻缅甸大使", "CN"),
+    ("", "Ambassador of Iran to Georgia", "IR"),
+    ("Pakistan", "Chinese Ambassador to Pakistan", "CN"),
+    ("China", "Chinese Ambassador to Pakistan", "CN"),
+    # Not an envoy: the country the model gives stands.
+    ("Georgia", "Minister of Internal Affairs of Georgia", "GE"),
+])
+def test_an_envoy_represents_the_state_that_sends_them(country: str, title: str, expected: str) -> None:
+    assert participant_country(country, title, "") == expected
