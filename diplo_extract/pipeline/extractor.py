@@ -118,7 +118,9 @@ class Extractor:
                 continue
             reported.append(merged)
         reported = with_attendees(with_cochaired_sessions(reported), attendance_lists(text, sentences), sentences)
-        reported = with_delegation_lists(reported, delegation_lists(text))
+        # Attendance lists can show two reports to be one gathering ("the meeting was attended by ..." under
+        # the chair's report and under the delegates' report): they are merged once more with their lists.
+        reported = merge_meetings(with_delegation_lists(reported, delegation_lists(text)), split_by_code=True)
         locator = MeetingLocator(text, reported)
         threats = assembler.threats(answers.threats, locator)
         areas = assembler.cooperation(locator)

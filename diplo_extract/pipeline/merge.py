@@ -93,11 +93,18 @@ def _union_participants(first: list[LLMParticipant], second: list[LLMParticipant
     return merged
 
 
-def merge_meetings(meetings: list[LLMMeeting]) -> list[LLMMeeting]:
-    """Meetings in first-seen order, duplicates folded into the first report (participants unioned)."""
+def merge_meetings(meetings: list[LLMMeeting], *, split_by_code: bool = False) -> list[LLMMeeting]:
+    """Meetings in first-seen order, duplicates folded into the first report (participants unioned).
+
+    ``split_by_code``: the meetings were already merged once, and code has since split some sentences into
+    several interactions (a meeting and the session its people co-chaired): two meetings of one sentence stay
+    apart.
+    """
     result: list[LLMMeeting] = []
     for meeting in meetings:
         for index, kept in enumerate(result):
+            if split_by_code and kept.sentence == meeting.sentence:
+                continue
             if same_meeting(kept, meeting):
                 kind = meeting.kind if meeting.kind in _MULTILATERAL_KINDS else kept.kind
                 result[index] = kept.model_copy(update={

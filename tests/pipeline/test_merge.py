@@ -121,3 +121,13 @@ def test_the_headlines_gathering_of_people_the_body_meets_one_by_one_is_a_summar
     # One of its people met in no body meeting: the headline holds something of its own and stays.
     kept, summaries = without_headline_summaries([headline, *body[:2]], {1})
     assert kept == [headline, *body[:2]] and summaries == []
+
+
+def test_a_second_merge_keeps_apart_what_code_split_from_one_sentence() -> None:
+    people = ("Guo Shengkun", "Kyaw Swe", "Hong Liang", "Li Wei")
+    met = _of_kind("meeting", *people).model_copy(update={"sentence": 4})
+    session = _of_kind("conference", *people).model_copy(update={"sentence": 4})
+    assert len(merge_meetings([met, session], split_by_code=True)) == 2
+    # Reports of two sentences that attendance lists show to be one gathering merge.
+    listed = _of_kind("meeting", *people).model_copy(update={"sentence": 7})
+    assert len(merge_meetings([session, listed], split_by_code=True)) == 1
