@@ -31,6 +31,7 @@ from diplo_extract.pipeline.attribution import MeetingLocator
 from diplo_extract.pipeline.delegation_lists import delegation_lists, with_delegation_lists
 from diplo_extract.pipeline.kinds import (
     anchored_to_report,
+    host_of_separate_meetings,
     kind_from_report,
     split_bilateral_calls,
     status_from_report,
@@ -94,9 +95,15 @@ class Extractor:
                                "it was not shown to the model")
         real = [assembler.without_invented(m, f"reported[{i}]") for i, m in enumerate(answers.meetings)]
         real += unasked_separate_meetings(text, sentences, {m.sentence for m in answers.meetings})
-        calls = [part for meeting in real for part in split_bilateral_calls(with_other_end(
-            kind_from_report(status_from_report(with_list_countries(anchored_to_report(meeting, text, sentences),
-                                                                    language=language))), language=language))]
+        read = [with_other_end(kind_from_report(status_from_report(with_list_countries(
+            anchored_to_report(report, text, sentences), language=language))), language=language) for report in real]
+        known = [person for report in read for person in report.participants]
+        by_number = {sentence.number: sentence for sentence in sentences}
+        calls = []
+        for report in read:
+            after = by_number.get(report.sentence + 1)
+            hosted = host_of_separate_meetings(report, text[after.start:after.end] if after else "", known)
+            calls += split_bilateral_calls(hosted or report, separate=hosted is not None)
         reported = []
         distinct, copied = without_copied_people(merge_meetings(calls))
         for copy in copied:

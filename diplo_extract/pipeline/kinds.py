@@ -116,12 +116,43 @@ _SEPARATE = re.compile(r"\bseparately\b|\bseparate (?:meetings|talks|bilateral|c
                        r"екіжақты кездесулер", re.IGNORECASE)
 
 
+# A sentence that goes on about the meetings, plural, of the one before ("Minister Shanmugam met with A and B.
+# During the meetings, ..."): that sentence reported separate meetings. "Talks" is plural for one meeting too.
+_MEETINGS_FOLLOW = re.compile(r"^\W*(?:during|at|in) (?:the|these|those|both) meetings\b|^\W*в ходе встреч\b|"
+                              r"^\W*(?:tại|trong) các cuộc (?:gặp|hội đàm|tiếp)|^\W*кездесулер", re.IGNORECASE)
+# The word of a sentence that reports meeting someone: what comes before it is the host.
+_MET = re.compile(r"\b(?:met|meets|held talks|called on|received)\b|встретил|встречи с|gặp|hội đàm|кездесті",
+                  re.IGNORECASE)
+
+
+def host_of_separate_meetings(meeting: LLMMeeting, following: str,
+                              known: Sequence[LLMParticipant]) -> LLMMeeting | None:
+    """The meeting, host first, when the sentence after it speaks of "the meetings": else None.
+
+    The host is the person named before the word for meeting; when the model left them out, the person of the
+    article's other meetings (``known``) whose name stands there. :func:`split_bilateral_calls` given the result
+    with ``separate=True`` gives each counterpart a meeting.
+    """
+    verb = _MET.search(meeting.quote)
+    if verb is None or not _MEETINGS_FOLLOW.search(following):
+        return None
+    subject = meeting.quote[:verb.start()]
+    people = list(meeting.participants)
+    if not any(p.name.strip() and named_in(p.name, subject) for p in people):
+        host = next((p for p in known if p.name.strip() and named_in(p.name, subject)), None)
+        if host is None:
+            return None
+        people.insert(0, host)
+    people.sort(key=lambda p: not (p.name.strip() and named_in(p.name, subject)))
+    return meeting.model_copy(update={"participants": people})
+
+
 def _located(name: str, quote: str) -> int:
     at = quote.find(name)
     return at if at >= 0 else quote.find(name.split()[-1]) if name.split() else -1
 
 
-def split_bilateral_calls(meeting: LLMMeeting) -> list[LLMMeeting]:
+def split_bilateral_calls(meeting: LLMMeeting, *, separate: bool = False) -> list[LLMMeeting]:
     """Split one reported interaction into the bilateral ones the article means.
 
     A small model tends to report "X held phone conversations with A and with B" or "X met separately with A
@@ -134,7 +165,8 @@ def split_bilateral_calls(meeting: LLMMeeting) -> list[LLMMeeting]:
       list); the host is the model's first-named person unless the sentence names them after the words for
       separate meetings, among those met ("bilateral meetings were held with A, B, C": no host).
       One interaction per counterpart country when every counterpart's country is known and they differ,
-      else one per counterpart.
+      else one per counterpart. ``separate``: the article says so after the sentence
+      (:func:`host_of_separate_meetings`), and the word for meeting marks where the host's part ends.
     """
     named = [p for p in meeting.participants if p.name.strip()]
     codes = [participant_country(p.country, p.title, p.organization) for p in named]
@@ -143,7 +175,7 @@ def split_bilateral_calls(meeting: LLMMeeting) -> list[LLMMeeting]:
         companions = [p for p, code in zip(named[1:], codes[1:], strict=True) if code == host_code]
         return [meeting.model_copy(update={"participants": [host, *companions, other]})
                 for other, code in zip(named[1:], codes[1:], strict=True) if code != host_code]
-    marker = _SEPARATE.search(meeting.quote)
+    marker = _SEPARATE.search(meeting.quote) or (_MET.search(meeting.quote) if separate else None)
     return [meeting] if marker is None else _separate_parts(meeting, named, marker.start())
 
 

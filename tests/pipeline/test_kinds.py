@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus
+from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus, LLMParticipant
 from diplo_extract.pipeline.kinds import (
     anchored_to_report,
+    host_of_separate_meetings,
     kind_from_report,
     split_bilateral_calls,
     status_from_report,
@@ -264,3 +265,19 @@ def test_a_meeting_given_another_interactions_sentence_moves_to_the_sentence_tha
     headline = meeting.model_copy(update={"quote": "Joint statement of the two ministers on their meeting",
                                           "sentence": 1})
     assert anchored_to_report(headline, text, sentences) == headline
+
+
+def test_a_meeting_followed_by_the_meetings_plural_is_one_per_counterpart_with_its_host() -> None:
+    sentence = ("Earlier in Hanoi, Minister Shanmugam met with Minister of Public Security To Lam and Deputy "
+                "Minister Luong Tam Quang.")
+    meeting = LLMMeeting(quote=sentence, kind="meeting", status="held", participants=[
+        _person("To Lam", "Vietnam"), _person("Luong Tam Quang", "Vietnam")])
+    known = [LLMParticipant(name="K Shanmugam", country="Singapore")]
+    hosted = host_of_separate_meetings(meeting, "During the meetings, both parties reaffirmed their ties.", known)
+    assert hosted is not None
+    parts = split_bilateral_calls(hosted, separate=True)
+    assert [[p.name for p in part.participants] for part in parts] == [
+        ["K Shanmugam", "To Lam"], ["K Shanmugam", "Luong Tam Quang"]]
+    # "During the meeting", singular, or "the talks": one meeting.
+    assert host_of_separate_meetings(meeting, "During the meeting, both parties reaffirmed ties.", known) is None
+    assert host_of_separate_meetings(meeting, "During the talks, both parties reaffirmed ties.", known) is None
