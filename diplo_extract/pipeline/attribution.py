@@ -58,6 +58,13 @@ class MeetingLocator:
         markers.sort()
         self._positions = [position for position, _ in markers]
         self._owners = [owner for _, owner in markers]
+        # A courtesy call inside a larger story ("The delegation leaders met with President Xi Jinping."): one
+        # named person, named in one sentence only. What the story says after that sentence goes on about the
+        # meeting before it, not about the call.
+        self._aside = {index for index, meeting in enumerate(meetings)
+                       if self.count > 1 and len([p for p in meeting.participants if p.name.strip()]) == 1
+                       and len({sentence_around(text, position, position + 1)
+                                for position, owner in markers if owner == index}) == 1}
 
     def owners_at(self, position: int) -> set[int]:
         """Meetings a passage starting at ``position`` is about (the lead meeting before any marker).
@@ -73,8 +80,13 @@ class MeetingLocator:
         start, end = sentence_around(self._text, self._positions[at], self._positions[at] + 1)
         if end > position:  # the passage is inside that sentence: only the meeting named last is its own
             return {self._owners[at]}
+        while at >= 0 and self._owners[at] in self._aside:
+            at -= 1
+        if at < 0:
+            return set(self._lead - self._aside) or set(self._lead)
+        start, _ = sentence_around(self._text, self._positions[at], self._positions[at] + 1)
         first = bisect.bisect_left(self._positions, start)
-        return set(self._owners[first:at + 1])
+        return set(self._owners[first:at + 1]) - self._aside or {self._owners[at]}
 
     def owners_within(self, start: int, end: int) -> set[int]:
         """Meetings a passage ``[start, end)`` is about: those it names, else the one named last before it."""

@@ -53,3 +53,17 @@ def test_what_follows_a_sentence_naming_several_meetings_is_about_each_of_them()
     locator = MeetingLocator(text, meetings)
     assert locator.owners_at(text.index("fight terrorism")) == {0, 1, 2}
     assert locator.owners_at(text.index("Wang Yi") + 2) == {2}  # inside the sentence: the meeting named last
+
+
+def test_a_courtesy_call_reported_in_one_sentence_keeps_only_its_sentence() -> None:
+    text = ("The meeting of SCO security council secretaries was attended by Nikolai Patrushev and Rajinder Khanna. "
+            "The delegation leaders met with President Xi Jinping.\n\n"
+            "The officials discussed their cooperation against terrorism and separatism.")
+    conference = _call("Nikolai Patrushev", "Rajinder Khanna").model_copy(update={"sentence": 1})
+    courtesy = _call("Xi Jinping").model_copy(update={"sentence": 2})
+    locator = MeetingLocator(text, [conference, courtesy])
+    assert locator.owners_at(text.index("terrorism")) == {0}
+    assert locator.owners_at(text.index("Jinping")) == {1}
+    # A call whose one named person the story names again is no aside: what follows is its own.
+    again = text + " Xi Jinping stressed the fight against extremism."
+    assert MeetingLocator(again, [conference, courtesy]).owners_at(again.index("extremism")) == {1}
