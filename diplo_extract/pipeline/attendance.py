@@ -25,7 +25,7 @@ from diplo_extract.pipeline.people import (
     serves_intergovernmental_body,
 )
 from diplo_extract.text.countries import countries_in, country_named_exactly
-from diplo_extract.text.names import COURTESY_TITLES, HONORIFIC_WORDS, kazakh_nominative
+from diplo_extract.text.names import COURTESY_WORDS, HONORIFIC_WORDS, kazakh_nominative
 from diplo_extract.text.sentences import Sentence
 
 # Words that say a sentence lists who attended, in each language of the sources.
@@ -97,8 +97,6 @@ def _title_like(token: str) -> bool:
             or any(is_title_token(part) for part in bare.split("-") if part))
 
 
-_COURTESY_WORDS = frozenset(word.casefold().strip(".") for phrase in COURTESY_TITLES for word in phrase.split())
-
 # What separates the items of a list of attendees.
 _SEPARATOR = re.compile(r"[,;:]|\s(?:and|as well as|и|пен|мен|және|và)\s")
 
@@ -155,7 +153,7 @@ def _cased_people(words: str) -> list[LLMParticipant]:
         # The title begins at its first title word or country: "Кеше, яғни 8 қаңтарда Қазақстан президенті".
         while words_before and not (_title_like(words_before[0]) or countries_in(words_before[0])):
             words_before.pop(0)
-        while words_before and words_before[-1].strip(".,").casefold() in _COURTESY_WORDS:
+        while words_before and words_before[-1].strip(".,").casefold() in COURTESY_WORDS:
             words_before.pop()  # "Minister of Justice Dr": the honorific is the name's, not the title's
         title = " ".join(words_before)
         # The title before a name says whose official he is; "from the Ministry ... of India" after it.

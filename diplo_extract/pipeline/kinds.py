@@ -138,12 +138,12 @@ def host_of_separate_meetings(meeting: LLMMeeting, following: str,
         return None
     subject = meeting.quote[:verb.start()]
     people = list(meeting.participants)
-    if not any(p.name.strip() and named_in(p.name, subject) for p in people):
-        host = next((p for p in known if p.name.strip() and named_in(p.name, subject)), None)
+    if not any(named_in(p.name, subject) for p in people):
+        host = next((p for p in known if named_in(p.name, subject)), None)
         if host is None:
             return None
         people.insert(0, host)
-    people.sort(key=lambda p: not (p.name.strip() and named_in(p.name, subject)))
+    people.sort(key=lambda p: not named_in(p.name, subject))
     return meeting.model_copy(update={"participants": people})
 
 

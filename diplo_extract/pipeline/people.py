@@ -270,15 +270,12 @@ _ENVOY = re.compile(r"\b(?:ambassador|envoy|charg[ée] d.affaires|consul|high co
 _POSTED_TO = re.compile(r"\s(?:to|in|в|во|tại|ở)\s|驻")
 
 
-def _envoy_sender(title: str, code: str) -> str | None:
-    """The sending state of an envoy's title, when ``code`` is the state it names them posted to."""
+def _envoy_sides(title: str) -> tuple[list[str], list[str]] | None:
+    """The countries an envoy's title names for the sending state and for the post, or None for no envoy."""
     if not _ENVOY.search(title):
         return None
     parts = _POSTED_TO.split(title, maxsplit=1)
-    if len(parts) != 2:
-        return None
-    sender, host = countries_in(parts[0]), countries_in(parts[1])
-    return sender[0] if len(sender) == 1 and code in host and sender[0] != code else None
+    return (countries_in(parts[0]), countries_in(parts[1])) if len(parts) == 2 else None
 
 
 def participant_country(country: str, title: str | None, organization: str | None) -> str | None:
@@ -291,13 +288,13 @@ def participant_country(country: str, title: str | None, organization: str | Non
     if serves_intergovernmental_body(title, organization):
         return None
     code = to_country_code(country) if country.strip() else None
+    sides = _envoy_sides(title) if title else None
+    sender = sides[0][0] if sides is not None and len(sides[0]) == 1 else None
     if code:
-        return (_envoy_sender(title, code) if title else None) or code
+        return sender if sender is not None and sides is not None and code in sides[1] else code
     # The model often leaves country empty when the title says it ("Kazakh minister of internal affairs").
-    if title and _ENVOY.search(title) and len(parts := _POSTED_TO.split(title, maxsplit=1)) == 2:
-        sender = countries_in(parts[0])
-        if len(sender) == 1:
-            return sender[0]
+    if sender is not None:
+        return sender
     for phrase in (title, organization):
         if phrase:
             found = countries_in(phrase)

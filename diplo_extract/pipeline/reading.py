@@ -132,7 +132,7 @@ class ChunkReader:
             # them repeats an interaction already found (a small model copies the first one it read).
             if report is not None and report.reports_interaction \
                     and report.status is not LLMMeetingStatus.BACKGROUND \
-                    and _adds_someone(report.participants, _reported_in_body(text, sentences, answers.meetings)):
+                    and _adds_someone(report.participants, *_known_in_body(text, sentences, answers.meetings)):
                 event = LLMEvent(sentence=candidate.number, kind=report.kind, status=report.status,
                                  date_text=report.date_text, participants=report.participants)
                 answers.meetings.append(_meeting(event, text[candidate.start:candidate.end], event.participants))
@@ -182,10 +182,7 @@ def _missed(text: str, sentences: Sequence[Sentence], asked: set[int],
     People and countries known only from the headline do not count: a headline sums up the meetings the body
     reports one by one ("Minister met with the Head of the EU Delegation, Ambassadors of Armenia and Iran").
     """
-    meetings = _reported_in_body(text, sentences, meetings)
-    known_people = {name_key(p.name) for m in meetings for p in m.participants if p.name.strip()}
-    known_countries = {participant_country(p.country, p.title, p.organization)
-                       for m in meetings for p in m.participants}
+    known_people, known_countries = _known_in_body(text, sentences, meetings)
     missed: list[tuple[bool, bool, Sentence]] = []
     for sentence in sentences:
         words = text[sentence.start:sentence.end]
@@ -200,16 +197,18 @@ def _missed(text: str, sentences: Sequence[Sentence], asked: set[int],
     return [sentence for *_, sentence in sorted(missed, key=lambda item: (item[0], item[1], item[2].number))]
 
 
-def _reported_in_body(text: str, sentences: Sequence[Sentence], meetings: list[LLMMeeting]) -> list[LLMMeeting]:
+def _known_in_body(text: str, sentences: Sequence[Sentence],
+                   meetings: list[LLMMeeting]) -> tuple[set[str], set[str | None]]:
+    """The people (name keys) and countries of the meetings the body reports; the headline's count for none."""
     starts = {s.number: s.start for s in sentences}
-    return [m for m in meetings if m.sentence not in starts or not in_headline(text, starts[m.sentence])]
+    body = [m for m in meetings if m.sentence not in starts or not in_headline(text, starts[m.sentence])]
+    people = {name_key(p.name) for m in body for p in m.participants if p.name.strip()}
+    countries = {participant_country(p.country, p.title, p.organization) for m in body for p in m.participants}
+    return people, countries
 
 
-def _adds_someone(people: list[LLMParticipant], meetings: list[LLMMeeting]) -> bool:
-    """Whether ``people`` hold a person or country the meetings do not (the headline's counting for none)."""
-    known_people = {name_key(p.name) for m in meetings for p in m.participants if p.name.strip()}
-    known_countries = {participant_country(p.country, p.title, p.organization)
-                       for m in meetings for p in m.participants}
+def _adds_someone(people: list[LLMParticipant], known_people: set[str], known_countries: set[str | None]) -> bool:
+    """Whether ``people`` hold a person or country not already known."""
     for person in people:
         country = participant_country(person.country, person.title, person.organization)
         if (person.name.strip() and name_key(person.name) not in known_people) or (

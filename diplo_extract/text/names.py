@@ -102,6 +102,9 @@ _CJK_NAME = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
 #: sets one person apart from another.
 HONORIFIC_WORDS: frozenset[str] = frozenset(word.casefold().strip(".") for phrase in HONORIFICS
                                             for word in phrase.split())
+#: The words of :data:`COURTESY_TITLES`, folded the same way ("dr", "mrs", "excellency").
+COURTESY_WORDS: frozenset[str] = frozenset(word.casefold().strip(".") for phrase in COURTESY_TITLES
+                                           for word in phrase.split())
 
 
 def _strip_cjk_titles(token: str) -> str:
