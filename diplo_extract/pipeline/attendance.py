@@ -21,6 +21,7 @@ from diplo_extract.pipeline.people import (
     is_acronym,
     is_title_token,
     participant_country,
+    past_title_complement,
     same_participant,
     serves_intergovernmental_body,
 )
@@ -54,9 +55,9 @@ _WORDS = re.compile(
 
 # Capitalised words of bodies (the body nouns of :mod:`~diplo_extract.pipeline.people`, plurals too), events and
 # places that a run of capitals in a list of attendees may hold.
-_NOT_NAME = re.compile(
-    rf"(?i:{BODY_NOUN}s?|structure|forum|ceremony|"
-    r"conference|meeting|session|summit|cooperation|territory|republic|region|regional|province|city|"
+NOT_A_NAME = re.compile(
+    rf"(?i:{BODY_NOUN}s?|forum|ceremony|"
+    r"conference|meeting|session|summit|group|cooperation|territory|republic|region|regional|province|city|"
     r"heads?|members?|officials?|representatives?|other|control|aide|presidential|programme|program|"
     r"centre|center|court|university|institute|international|mp|jr|"
     # Vietnamese capitalises every syllable of a body's name ("Đảng Cộng sản", "Ủy ban", "Học viện").
@@ -89,6 +90,12 @@ def _han_people(words: str) -> list[LLMParticipant]:
             else:
                 titles += part + "、"
     return people
+
+
+# Lower-case words inside a title: "Minister of Justice and Constitutional Affairs", "Head of the EU Delegation
+# to Georgia", "Deputy Minister at the Prime Minister's Office".
+_LINKS = frozenset(["of", "for", "and", "the", "to", "at", "in", "on", "a", "an", "de", "du", "des", "и", "по",
+                    "và", "của"])
 
 
 def _title_like(token: str) -> bool:
@@ -131,13 +138,13 @@ def _cased_people(words: str) -> list[LLMParticipant]:
         # The name follows the run's last title or body word: "(Minister of Justice and) Constitutional Affairs
         # Mrs Pholile Paulette Shakantu", "(Minister of Justice and) Community Services Don Ken Stephen".
         last_title = max((i for i in range(cut, len(tokens))
-                          if _title_like(tokens[i]) or _NOT_NAME.fullmatch(tokens[i].strip(".,"))), default=None)
+                          if _title_like(tokens[i]) or NOT_A_NAME.fullmatch(tokens[i].strip(".,"))), default=None)
         if last_title is not None and len(tokens) - last_title > 2:
             cut = last_title + 1
         name = " ".join(tokens[cut:])
         # One word is a surname at most ("Rai"): too little to tell a person from a place. A run with a title
         # or body word left inside ("New Zealand Foreign Minister", "Opening Ceremony") is no name.
-        if (len(tokens) - cut < 2 and "." not in name) or any(_title_like(t) or _NOT_NAME.fullmatch(t.strip(".,"))
+        if (len(tokens) - cut < 2 and "." not in name) or any(_title_like(t) or NOT_A_NAME.fullmatch(t.strip(".,"))
                                                               for t in tokens[cut:]):
             continue
         person = clean_participant(LLMParticipant(name=name))
@@ -153,8 +160,18 @@ def _cased_people(words: str) -> list[LLMParticipant]:
         # The title begins at its first title word or country: "Кеше, яғни 8 қаңтарда Қазақстан президенті".
         while words_before and not (_title_like(words_before[0]) or countries_in(words_before[0])):
             words_before.pop(0)
+        # A title has no verb in it: "the Prime Minister met H.E. A" gives A no title.
+        clause = [i for i, word in enumerate(words_before) if word.isalpha() and word.islower()
+                  and not _title_like(word) and word not in _LINKS]
+        if clause:
+            words_before = words_before[clause[-1] + 1:]
         while words_before and words_before[-1].strip(".,").casefold() in COURTESY_WORDS:
             words_before.pop()  # "Minister of Justice Dr": the honorific is the name's, not the title's
+        name_words = person.name.split()
+        moved = past_title_complement([*words_before, *name_words], len(words_before)) - len(words_before)
+        if moved:  # "the Vice Mayor of Shenzhen Wang Lixin": the place is the title's
+            words_before += name_words[:moved]
+            person = person.model_copy(update={"name": " ".join(name_words[moved:])})
         title = " ".join(words_before)
         # The title before a name says whose official he is; "from the Ministry ... of India" after it.
         # A title with "and" in it ("Minister of Justice and Constitutional Affairs") spans two items: where the

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from diplo_extract.core.llm_schema import LLMMeeting, LLMParticipant
 from diplo_extract.pipeline.people import reads_as_name, same_participant
 from diplo_extract.text.countries import countries_in
+from diplo_extract.text.names import POSTNOMINALS
 
 # A heading that opens a delegation's list: "Australian Delegation", "Delegation of the Republic of Kazakhstan:",
 # "Делегация Республики Казахстан".
@@ -28,10 +29,9 @@ _HEADING = re.compile(r"^(?:the\s+)?(?:(?P<before>[^\W\d][\w .'’-]{1,60}?)\s+d
                       r"(?P<after>[\w .'’-]{2,60}?)|делегация\s+(?P<ru>[\w .'’-]{2,60}?))\s*:?$", re.IGNORECASE)
 # A line of the list: a name, then its title after a comma or a dash.
 _ITEM = re.compile(r"^(?P<name>[^,–—]{3,80}?)\s*(?:,|\s[–—-]\s)\s*(?P<title>\S.{2,200})$")
-# Honorifics before the name and post-nominal letters after it, which are no part of the name.
+# Honorifics before the name, which are no part of it.
 _BEFORE_NAME = re.compile(r"^(?:(?:the|hon\.?|honourable|honorable|he|h\.\s?e\.|dr\.?|mr\.?|mrs\.?|ms\.?|senator|"
                           r"prof\.?|professor|sir|dame|г-н|г-жа)\s+)+", re.IGNORECASE)
-_AFTER_NAME = re.compile(r"(?:\s+(?:MP|AO|AC|AM|QC|KC|SC|CSC|OBE|MBE|CBE|KBE|PhD))+$")
 # A list line is short: longer paragraphs are prose, where the list has ended.
 _ITEM_WORDS = 30
 
@@ -47,7 +47,7 @@ def _listed_person(line: str, country: str) -> LLMParticipant | None:
     found = _ITEM.match(line)
     if found is None or len(line.split()) > _ITEM_WORDS:
         return None
-    name = _AFTER_NAME.sub("", _BEFORE_NAME.sub("", found.group("name").strip())).strip()
+    name = POSTNOMINALS.sub("", _BEFORE_NAME.sub("", found.group("name").strip())).strip()
     if len(name.split()) < 2 or not reads_as_name(name) or countries_in(name):
         return None
     return LLMParticipant(name=name, title=found.group("title").strip()[:120], country=country)

@@ -16,9 +16,9 @@ import hashlib
 import time
 
 from diplo_extract.backends.base import Backend, UsageMeter
-from diplo_extract.core.llm_schema import LLMMeetingStatus
+from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus
 from diplo_extract.core.options import ExtractOptions
-from diplo_extract.core.schema import ArticleExtraction, ArticleMeta, Meeting, Provenance, TokenUsage
+from diplo_extract.core.schema import ArticleExtraction, ArticleMeta, Meeting, MeetingKind, Provenance, TokenUsage
 from diplo_extract.core.version import __version__
 from diplo_extract.pipeline.assemble import Assembler, describe
 from diplo_extract.pipeline.attendance import (
@@ -103,7 +103,7 @@ class Extractor:
         for report in read:
             after = by_number.get(report.sentence + 1)
             hosted = host_of_separate_meetings(report, text[after.start:after.end] if after else "", known)
-            calls += split_bilateral_calls(hosted or report, separate=hosted is not None)
+            calls += split_bilateral_calls(hosted or report, separate=hosted is not None, known=known)
         reported = []
         distinct, copied = without_copied_people(merge_meetings(calls))
         for copy in copied:
@@ -117,17 +117,19 @@ class Extractor:
         for merged in distinct:
             if merged.status is LLMMeetingStatus.BACKGROUND:
                 continue
-            if not names_a_person(merged.participants):
-                # News reports a meeting by naming at least one official; a report of bodies alone ("police
-                # handed over", "the ministry detained") is an operation, not a meeting.
-                assembler.warn("meeting_without_named_person",
-                               f"dropped a reported {merged.kind.value}: it names no person ({describe(merged)})")
+            # A gathering's report may name only its members ("The 13th meeting of the SCO Security Council
+            # Secretaries was held in Beijing"): its attendance list, read below, names its people.
+            if not names_a_person(merged.participants) and merged.kind not in _GATHERINGS:
+                _drop_nameless(assembler, merged)
                 continue
             reported.append(merged)
         reported = with_attendees(with_cochaired_sessions(reported), attendance_lists(text, sentences), sentences)
         # Attendance lists can show two reports to be one gathering ("the meeting was attended by ..." under
         # the chair's report and under the delegates' report): they are merged once more with their lists.
         reported = merge_meetings(with_delegation_lists(reported, delegation_lists(text)), split_by_code=True)
+        for nameless in [m for m in reported if not names_a_person(m.participants)]:
+            _drop_nameless(assembler, nameless)
+        reported = [m for m in reported if names_a_person(m.participants)]
         locator = MeetingLocator(text, reported)
         threats = assembler.threats(answers.threats, locator)
         areas = assembler.cooperation(locator)
@@ -171,6 +173,17 @@ class Extractor:
         )
         return ArticleExtraction(article=article, meetings=meetings, provenance=provenance,
                                  warnings=assembler.warnings)
+
+
+# Reports of a gathering that may name only its member states or bodies until its attendance list is read.
+_GATHERINGS = (MeetingKind.CONFERENCE, MeetingKind.SUMMIT)
+
+
+def _drop_nameless(assembler: Assembler, meeting: LLMMeeting) -> None:
+    # News reports a meeting by naming at least one official; a report of bodies alone ("police handed over",
+    # "the ministry detained") is an operation, not a meeting.
+    assembler.warn("meeting_without_named_person",
+                   f"dropped a reported {meeting.kind.value}: it names no person ({describe(meeting)})")
 
 
 def _title_of(text: str) -> str | None:

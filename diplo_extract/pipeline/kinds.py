@@ -13,7 +13,7 @@ from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus, LLMParti
 from diplo_extract.core.schema import MeetingKind
 from diplo_extract.pipeline.attendance import listed_people
 from diplo_extract.pipeline.people import participant_country, same_participant
-from diplo_extract.text.countries import organizations_in
+from diplo_extract.text.countries import countries_in, organizations_in
 from diplo_extract.text.lexicon import reports_interaction
 from diplo_extract.text.names import named_in
 from diplo_extract.text.sentences import Sentence
@@ -104,8 +104,11 @@ def with_cochaired_sessions(meetings: list[LLMMeeting]) -> list[LLMMeeting]:
 
 # Words that say one sentence reports several interactions, one per counterpart: "met separately with",
 # 分别会见, "các cuộc hội đàm với" (the talks with), "lần lượt"
-# (in turn), "отдельные встречи", "поочерёдно", "жеке-жеке" (one by one).
+# (in turn), "отдельные встречи", "поочерёдно", "жеке-жеке" (one by one). A courtesy call is paid on one
+# office-holder at a time: "called on A, the Chairman of X and B, the Speaker of Y" is two calls ("called on
+# the parties to ..." urges, and is not one).
 _SEPARATE = re.compile(r"\bseparately\b|\bseparate (?:meetings|talks|bilateral|calls|telephone|phone)|"
+                       r"\b(?:called|calls|calling) on\b(?![^.;]*\bto [a-z])|\bcourtesy calls? on\b|"
                        r"\bbilateral (?:meetings|talks)\b|"
                        r"\b(?:held|had|holds|has held) (?:a series of |several |a number of )?(?:separate |bilateral )?"
                        r"meetings with\b|пров[её]л[аи]? (?:ряд )?встречи с|кездесулер өткізді|"
@@ -121,7 +124,7 @@ _SEPARATE = re.compile(r"\bseparately\b|\bseparate (?:meetings|talks|bilateral|c
 _MEETINGS_FOLLOW = re.compile(r"^\W*(?:during|at|in) (?:the|these|those|both) meetings\b|^\W*в ходе встреч\b|"
                               r"^\W*(?:tại|trong) các cuộc (?:gặp|hội đàm|tiếp)|^\W*кездесулер", re.IGNORECASE)
 # The word of a sentence that reports meeting someone: what comes before it is the host.
-_MET = re.compile(r"\b(?:met|meets|held talks|called on|received)\b|встретил|встречи с|gặp|hội đàm|кездесті",
+MEETING_VERB = re.compile(r"\b(?:met|meets|held talks|called on|received)\b|встретил|встречи с|gặp|hội đàm|кездесті",
                   re.IGNORECASE)
 
 
@@ -133,7 +136,7 @@ def host_of_separate_meetings(meeting: LLMMeeting, following: str,
     article's other meetings (``known``) whose name stands there. :func:`split_bilateral_calls` given the result
     with ``separate=True`` gives each counterpart a meeting.
     """
-    verb = _MET.search(meeting.quote)
+    verb = MEETING_VERB.search(meeting.quote)
     if verb is None or not _MEETINGS_FOLLOW.search(following):
         return None
     subject = meeting.quote[:verb.start()]
@@ -147,12 +150,70 @@ def host_of_separate_meetings(meeting: LLMMeeting, following: str,
     return meeting.model_copy(update={"participants": people})
 
 
+# Words that make a list of people met one gathering or one side: a delegation and its leader, people met
+# together, a gathering's name.
+_TOGETHER = re.compile(r"\bdelegations?\b|\b(?:led|headed|accompanied) by\b|\btogether\b|\bjoint(?:ly)?\b|"
+                       r"\bco-?chair|\bsummit\b|\bconference\b|\bforum\b|\bsession\b|\bround ?table\b|"
+                       r"\bgroup\b|\btrilateral\b|\bparticipants\b|\battend", re.IGNORECASE)
+# A round of calls names three or more people, each with an office of their own.
+_ROUND = 3
+
+
+def round_of_calls(sentence: str) -> re.Match[str] | None:
+    """The word for meeting of a sentence that lists a round of calls, else None.
+
+    "In addition, the Prime Minister met A, Coordinating Minister for ..., B, Minister for Foreign Affairs, and
+    C, Minister for Finance"; "the minister received A, B and C, the ministers of ...": a visitor's programme
+    or a host's day of guests, written as one list, is one meeting with each person. Two people met may be met
+    together (a minister and his deputy), and a delegation, a gathering or people met together are one meeting.
+    """
+    verb = MEETING_VERB.search(sentence)
+    if verb is None or verb.group(0).casefold() == "held talks" or _TOGETHER.search(sentence):
+        return None
+    after = verb.end()
+    met = [p for p in listed_people(sentence)[0] if _located(p.name, sentence) >= after]
+    return verb if len(met) >= _ROUND else None
+
+
 def _located(name: str, quote: str) -> int:
     at = quote.find(name)
     return at if at >= 0 else quote.find(name.split()[-1]) if name.split() else -1
 
 
-def split_bilateral_calls(meeting: LLMMeeting, *, separate: bool = False) -> list[LLMMeeting]:
+# The words of a title that a report uses for its holder alone: "the Prime Minister called on ...".
+_TITLE_SUBJECT = re.compile(r"(?:^|\b[Tt]he\s+)((?:[A-Z][\w'’-]*\s+)*[A-Z][\w'’-]*)\s*$")
+
+
+def titled_subject(words: str, known: Sequence[LLMParticipant]) -> LLMParticipant | None:
+    """The one person of ``known`` that ``words`` (what a sentence says before its word for meeting) name.
+
+    By name, or by the title a report uses for the person it is about ("In addition, the Prime Minister met
+    ..." after "John Howard, Prime Minister of Australia"): the person whose title begins with those words,
+    when exactly one does; or by their country alone ("the head of the Turkmen delegation"), when the article
+    knows one person of it.
+    """
+    named = [p for p in known if p.name.strip() and named_in(p.name, words)]
+    if named:
+        return named[0]
+    # The verb's own words ("paid", "had") stand between the subject and the word for meeting.
+    found = _TITLE_SUBJECT.search(re.sub(r"(?:\s+[a-z]+)+\s*$", "", words.strip()))
+    if found is not None:
+        head = found.group(1).casefold().removeprefix("the ")
+        holders = {p.name.strip().casefold(): p for p in known
+                   if p.name.strip() and p.title.casefold().lstrip().removeprefix("the ").startswith(head)}
+        if len(holders) == 1:
+            return next(iter(holders.values()))
+    # A side's head described by the country alone: "the head of the Turkmen delegation held meetings with".
+    sides = set(countries_in(words))
+    if len(sides) != 1:
+        return None
+    of_side = {p.name.strip().casefold(): p for p in known if p.name.strip()
+               and participant_country(p.country, p.title, p.organization) in sides}
+    return next(iter(of_side.values())) if len(of_side) == 1 else None
+
+
+def split_bilateral_calls(meeting: LLMMeeting, *, separate: bool = False,
+                          known: Sequence[LLMParticipant] = ()) -> list[LLMMeeting]:
     """Split one reported interaction into the bilateral ones the article means.
 
     A small model tends to report "X held phone conversations with A and with B" or "X met separately with A
@@ -167,6 +228,7 @@ def split_bilateral_calls(meeting: LLMMeeting, *, separate: bool = False) -> lis
       One interaction per counterpart country when every counterpart's country is known and they differ,
       else one per counterpart. ``separate``: the article says so after the sentence
       (:func:`host_of_separate_meetings`), and the word for meeting marks where the host's part ends.
+      ``known``: the article's people, for a host the sentence names (or titles) but the model left out.
     """
     named = [p for p in meeting.participants if p.name.strip()]
     codes = [participant_country(p.country, p.title, p.organization) for p in named]
@@ -175,8 +237,14 @@ def split_bilateral_calls(meeting: LLMMeeting, *, separate: bool = False) -> lis
         companions = [p for p, code in zip(named[1:], codes[1:], strict=True) if code == host_code]
         return [meeting.model_copy(update={"participants": [host, *companions, other]})
                 for other, code in zip(named[1:], codes[1:], strict=True) if code != host_code]
-    marker = _SEPARATE.search(meeting.quote) or (_MET.search(meeting.quote) if separate else None)
-    return [meeting] if marker is None else _separate_parts(meeting, named, marker.start())
+    marker = (_SEPARATE.search(meeting.quote) or (MEETING_VERB.search(meeting.quote) if separate else None)
+              or round_of_calls(meeting.quote))
+    if marker is None:
+        return [meeting]
+    if not any(_located(p.name, meeting.quote) < marker.start() for p in named):
+        subject = titled_subject(meeting.quote[:marker.start()], known)
+        named = named if subject is None else [subject, *named]
+    return _separate_parts(meeting, named, marker.start())
 
 
 def _separate_parts(meeting: LLMMeeting, named: list[LLMParticipant], marker: int) -> list[LLMMeeting]:
@@ -213,7 +281,8 @@ def _separate_parts(meeting: LLMMeeting, named: list[LLMParticipant], marker: in
 # no date. An English sentence that reports with a past-tense verb and has no word for the future reports
 # something that took place.
 _PAST_REPORT = re.compile(r"\b(?:held|met|received|hosted|signed|attended|chaired|co-chaired|spoke|visited|"
-                          r"talked|took part|called on|paid (?:a|an) (?:official |working |state )?visit)\b",
+                          r"talked|took part|called on|"
+                          r"paid (?:a |an )?(?:official |working |state |courtesy )?(?:visit|calls?))\b",
                           re.IGNORECASE)
 # A visit under way is taking place, not planned: "X is now in Kazakhstan for a state visit", "is on an official
 # visit to", "is visiting", "находится с официальным визитом", "đang thăm", "正在...访问".
@@ -307,16 +376,17 @@ def unasked_separate_meetings(text: str, sentences: Sequence[Sentence], answered
     (:func:`_separate_parts` then gives each person a meeting). Only sentences that report the past and name
     two or more people after the words for separate meetings qualify.
     """
-    found = []
-    for sentence in sentences:
-        words = text[sentence.start:sentence.end]
-        marker = _SEPARATE.search(words)
-        if sentence.number in answered or marker is None or _FUTURE.search(words):
-            continue
-        if not (_PAST_REPORT.search(words) or _PAST_ANY.search(words)):
-            continue
-        met = [p for p in listed_people(words)[0] if _located(p.name, words) > marker.start()]
-        if len(met) >= 2:
-            found.append(LLMMeeting(quote=words, kind=MeetingKind.MEETING, status=LLMMeetingStatus.HELD,
-                                    sentence=sentence.number))
-    return found
+    return [LLMMeeting(quote=text[s.start:s.end], kind=MeetingKind.MEETING, status=LLMMeetingStatus.HELD,
+                       sentence=s.number)
+            for s in sentences if s.number not in answered and lists_separate_meetings(text[s.start:s.end])]
+
+
+def lists_separate_meetings(words: str) -> bool:
+    """Whether a sentence reports, in the past, separate meetings with two or more people it names after saying so.
+
+    Code reads such a list whole (:func:`unasked_separate_meetings`); no question need be spent on it.
+    """
+    marker = _SEPARATE.search(words)
+    if marker is None or _FUTURE.search(words) or not (_PAST_REPORT.search(words) or _PAST_ANY.search(words)):
+        return False
+    return sum(1 for p in listed_people(words)[0] if _located(p.name, words) > marker.start()) >= 2

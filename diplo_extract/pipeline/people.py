@@ -8,6 +8,7 @@ both are fixed by looking at the words, not by asking again.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from diplo_extract.core.llm_schema import LLMParticipant
 from diplo_extract.text.countries import (
@@ -17,7 +18,7 @@ from diplo_extract.text.countries import (
     is_intergovernmental,
     to_country_code,
 )
-from diplo_extract.text.names import same_person
+from diplo_extract.text.names import ADDRESS_WORDS, POSTNOMINALS, same_person
 
 # Words that begin titles in these articles; a name never starts with them.
 _TITLE_WORDS = frozenset([
@@ -30,7 +31,7 @@ _TITLE_WORDS = frozenset([
     "lieutenant", "colonel", "brigadier", "admiral", "marshal", "major", "captain", "police", "inspector",
     "attorney", "solicitor", "prosecutor", "mayor", "senator", "premier", "chancellor", "consul", "coordinator",
     "spokeswoman", "homeland", "intelligence", "customs", "border", "immigration", "narcotics", "cabinet",
-    "counterterrorism", "counter-terrorism", "parliamentary", "union", "counsel",
+    "counterterrorism", "counter-terrorism", "parliamentary", "union", "counsel", "speaker", "coordinating",
     # Russian: the words of ministers', secretaries' and generals' titles.
     "министр", "заместитель", "первый", "председатель", "глава", "секретарь", "президент", "премьер-министр",
     "генеральный", "генерал", "генерал-лейтенант", "генерал-майор", "генерал-полковник", "полковник", "прокурор",
@@ -61,6 +62,20 @@ def is_title_token(token: str) -> bool:
     return bool(to_country_code(token.strip(".,'’()"))) and not token[:1].islower()
 
 
+_OPEN_ENDED = frozenset(["of", "for", "in"])
+
+
+def past_title_complement(tokens: Sequence[str], cut: int) -> int:
+    """Where the name begins when the title words before ``cut`` end in a preposition.
+
+    "Vice Mayor of Shenzhen Wang Lixin": the title's run of title words stops at the place it governs, which
+    is the title's, not the name's. One word moves, and only where two or more are left for the name.
+    """
+    if cut > 0 and tokens[cut - 1].casefold() in _OPEN_ENDED and len(tokens) - cut >= 3:
+        return cut + 1
+    return cut
+
+
 def split_title_from_name(name: str) -> tuple[str, str]:
     """Split leading title words off a name: ("Kazakh Foreign Minister Mukhtar Tileuberdi") -> (title, name).
 
@@ -70,6 +85,7 @@ def split_title_from_name(name: str) -> tuple[str, str]:
     cut = 0
     while cut < len(tokens) - 1 and is_title_token(tokens[cut]):
         cut += 1
+    cut = past_title_complement(tokens, cut)
     # Only a run of at least two title words is a title; one word may be an honorific the record keeps
     # ("General", "Sheikh"). A country alone before a name of two words is the person's country ("Lào X Y").
     alone_country = cut == 1 and len(tokens) >= 3 and to_country_code(tokens[0].strip(".,'’()")) is not None
@@ -144,7 +160,8 @@ def _is_country_word(token: str) -> bool:
 # one in languages that put it first ("Министерство внутренних дел", "Bộ Công an") or ends with one in
 # Chinese ("公安部"), or an all-capitals acronym ("FBI", "UNODC"). "Police Major General X" stays a person.
 BODY_NOUN = (r"(?:ministry|department|office|bureau|agency|administration|directorate|committee|commission|"
-         r"council|service|secretariat|police|forces?|government|embassy|delegation|organi[sz]ation)")
+         r"council|service|secretariat|police|forces?|government|embassy|delegation|organi[sz]ation|assembly|"
+         r"parliament|senate|structure)")
 _BODY_NAME = re.compile(
     rf"(?:\b{BODY_NOUN}(?:\s+(?:[IVX]+|\d+))?$|\b{BODY_NOUN} of\b|"
     r"^(?:министерств|ведомств|служб|комитет|управлени|посольств|делегаци|"
@@ -232,6 +249,7 @@ def clean_participant(person: LLMParticipant) -> LLMParticipant:
         head, tail = (part.strip() for part in person.name.split(",", 1))
         if head and reads_as_name(head):
             person = person.model_copy(update={"name": head, "title": person.title or tail})
+    person = _addressed(person)
     if all(is_title_token(token) for token in _TOKEN.findall(person.name)):
         return person.model_copy(update={"name": "", "organization": ""})
     title, name = split_title_from_name(person.name)
@@ -248,6 +266,20 @@ def clean_participant(person: LLMParticipant) -> LLMParticipant:
     if not title:
         return person
     return person.model_copy(update={"name": name, "title": person.title or title})
+
+
+def _addressed(person: LLMParticipant) -> LLMParticipant:
+    """The name after a courtesy title inside it, the words before it the title; post-nominal letters dropped.
+
+    "Minister for Home Affairs and Minister for Law Mr K Shanmugam, SC" is the minister K Shanmugam.
+    """
+    name = POSTNOMINALS.sub("", person.name.strip())
+    tokens = name.split()
+    inside = next((i for i in range(1, len(tokens) - 1) if tokens[i].strip(".").casefold() in ADDRESS_WORDS), None)
+    if inside is not None:
+        head = " ".join(tokens[:inside]).strip(" ,")
+        return person.model_copy(update={"name": " ".join(tokens[inside + 1:]), "title": person.title or head})
+    return person.model_copy(update={"name": name}) if name != person.name.strip() else person
 
 
 def names_a_person(people: list[LLMParticipant]) -> bool:

@@ -27,6 +27,8 @@ from diplo_extract.core.llm_schema import (
     LLMThreat,
 )
 from diplo_extract.errors import ModelOutputError
+from diplo_extract.pipeline.attendance import NOT_A_NAME
+from diplo_extract.pipeline.kinds import MEETING_VERB, lists_separate_meetings
 from diplo_extract.pipeline.passes import AGREEMENTS, ARTICLE_PROMPT, EVENTS, PASSES, SENTENCE, THREATS, AnswerT, Pass
 from diplo_extract.pipeline.people import clean_participant, is_title_token, participant_country, same_participant
 from diplo_extract.pipeline.prompts import PromptTemplate, load_prompt
@@ -34,7 +36,7 @@ from diplo_extract.text.chunking import Chunk
 from diplo_extract.text.countries import countries_in
 from diplo_extract.text.injection import addresses_a_model
 from diplo_extract.text.lexicon import reports_interaction
-from diplo_extract.text.names import name_key
+from diplo_extract.text.names import name_key, named_in
 from diplo_extract.text.sentences import Sentence, in_headline
 
 # Two or more capitalised words in Latin or Cyrillic script, with the particles of Arabic and European names:
@@ -168,11 +170,34 @@ class ChunkReader:
         long titles outgrowing its token bound) costs that refinement, not the chunk's meetings.
         """
         try:
-            return self._ask(SENTENCE, prefix, tokens, meter, sentence=str(number), words=_one_line(sentence))
+            report = self._ask(SENTENCE, prefix, tokens, meter, sentence=str(number), words=_one_line(sentence))
         except ModelOutputError as exc:
             answers.notes.append(("follow_up_failed", f"the question about sentence {number} gave no valid "
                                   f"answer ({exc}); the sentence keeps what the first question found"))
             return None
+        return report.model_copy(update={"participants": _of_the_sentence(report.participants, sentence)})
+
+
+def _of_the_sentence(people: list[LLMParticipant], sentence: str) -> list[LLMParticipant]:
+    """The people of an answer about one sentence that the sentence names, and its subject if it names them not.
+
+    A small model asked about one sentence of a list of calls answers with everyone of the paragraph ("The
+    Prime Minister called on A and B." came back with the president and five ministers of the sentences
+    around it). The sentence's subject may stand as a title or a pronoun ("The Prime Minister", "He"): the
+    first person the answer names that the sentence does not is kept for it, unless a named person stands
+    before the sentence's word for meeting. An answer about a sentence that names none of its people stands.
+    """
+    cleaned = [clean_participant(p) for p in people]
+    named = [p for p, c in zip(people, cleaned, strict=True)
+             if not c.name.strip() or named_in(c.name, sentence) or named_in(p.name, sentence)]
+    if not any(c.name.strip() and named_in(c.name, sentence) for c in cleaned):
+        return people  # a sentence that names nobody ("The Forum was held in Canberra"): its people are elsewhere
+    verb = MEETING_VERB.search(sentence)
+    subject = sentence[:verb.start()] if verb else ""
+    if verb is not None and any(p.name.strip() and named_in(p.name, subject) for p in cleaned):
+        return named
+    unnamed = [p for p in people if p not in named]
+    return [*unnamed[:1], *named]
 
 
 def _missed(text: str, sentences: Sequence[Sentence], asked: set[int],
@@ -183,17 +208,19 @@ def _missed(text: str, sentences: Sequence[Sentence], asked: set[int],
     reports one by one ("Minister met with the Head of the EU Delegation, Ambassadors of Armenia and Iran").
     """
     known_people, known_countries = _known_in_body(text, sentences, meetings)
-    missed: list[tuple[bool, bool, Sentence]] = []
+    missed: list[tuple[bool, int, Sentence]] = []
     for sentence in sentences:
         words = text[sentence.start:sentence.end]
-        if sentence.number in asked or not reports_interaction(words) or addresses_a_model(words):
+        if (sentence.number in asked or not reports_interaction(words) or addresses_a_model(words)
+                or lists_separate_meetings(words)):  # code reads these lists whole
             continue
         new_countries = set(countries_in(words)) - known_countries
-        new_people = {name_key(n) for n in _NAME.findall(words) if not _all_title_words(n)} - known_people
+        new_people = {name_key(n) for n in _NAME.findall(words) if _may_be_a_person(n)} - known_people
         if new_countries or new_people:
-            missed.append((in_headline(text, sentence.start), not new_people, sentence))
-    # The follow-ups are few: the headline's summary comes last, and sentences that name someone new come before
-    # those that only name a new country ("During the meeting, the parties discussed ... the EU").
+            missed.append((in_headline(text, sentence.start), -len(new_people), sentence))
+    # The follow-ups are few: the headline's summary comes last, and the sentences that name the most people
+    # pass 1 did not come first ("the Prime Minister met A, Minister for X, B, Minister for Y, ..."); those that
+    # only name a new country ("During the meeting, the parties discussed ... the EU") come after them.
     return [sentence for *_, sentence in sorted(missed, key=lambda item: (item[0], item[1], item[2].number))]
 
 
@@ -217,8 +244,15 @@ def _adds_someone(people: list[LLMParticipant], known_people: set[str], known_co
     return False
 
 
-def _all_title_words(name: str) -> bool:
-    return all(is_title_token(token) for token in name.split())
+def _may_be_a_person(words: str) -> bool:
+    """Whether capitalised words may be a person's name.
+
+    Not when they are all title words, hold a body's or gathering's word ("Legal Issues Working Group",
+    "Ministerial Forum") or are a heading in capitals.
+    """
+    tokens = words.split()
+    return (not words.isupper() and not all(is_title_token(token) for token in tokens)
+            and not any(NOT_A_NAME.fullmatch(token) for token in tokens))
 
 
 def _reporting(events: list[LLMEvent], text: str, by_number: dict[int, Sentence]) -> list[LLMEvent]:

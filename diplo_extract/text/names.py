@@ -102,6 +102,11 @@ _CJK_NAME = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
 #: sets one person apart from another.
 HONORIFIC_WORDS: frozenset[str] = frozenset(word.casefold().strip(".") for phrase in HONORIFICS
                                             for word in phrase.split())
+#: Post-nominal letters after a name ("Alexander Downer MP", "K Shanmugam, SC"), no part of it.
+POSTNOMINALS = re.compile(r"(?:,?\s+(?:MP|AO|AC|AM|QC|KC|SC|CSC|OBE|MBE|CBE|KBE|PhD))+$")
+#: The courtesy titles a person's name follows, never an office's words: what stands before one in a model's
+#: name is the title ("Minister for Law Mr K Shanmugam").
+ADDRESS_WORDS: frozenset[str] = frozenset({"mr", "mrs", "ms", "madam", "mdm", "mister", "miss"})
 #: The words of :data:`COURTESY_TITLES`, folded the same way ("dr", "mrs", "excellency").
 COURTESY_WORDS: frozenset[str] = frozenset(word.casefold().strip(".") for phrase in COURTESY_TITLES
                                            for word in phrase.split())

@@ -2,8 +2,8 @@
 
 Sentences end at '.', '!' or '?' followed by whitespace (or a closing quote, or the end of the text), at the
 CJK marks '。！？' and at newlines. A full stop after a short capitalised abbreviation or an initial ("Mr.",
-"Lt. Gen.", "U.S.", "С. Лавров") or before a lower-case word does not end one: a name cut from its title would leave the
-title in one sentence and the person in the next.
+"Lt. Gen.", "Prof.", "U.S.", "С. Лавров") or before a lower-case word does not end one: a name cut from its
+title would leave the title in one sentence and the person in the next.
 """
 
 from __future__ import annotations
@@ -14,10 +14,17 @@ from dataclasses import dataclass
 _SENTENCE_END_ASCII = frozenset(".!?")
 _SENTENCE_END_ALWAYS = frozenset("。！？\n")
 _CLOSERS = frozenset("\"')]}’”»")
-# Cyrillic initials too ("С. Лавров", "Д.Ф. Мезенцев"); a lower-case Cyrillic letter is not one ("в 2014 г."
-# ends sentences).
 _UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
-_ABBREVIATION = re.compile(rf"(?:^|[\s(\"'])(?:[{_UPPER}][a-zа-яёәғқңөұүһі]{{0,2}}|[{_UPPER}](?:\.[{_UPPER}])*|[a-z])$")
+# Abbreviations that a full stop does not end a sentence after: titles and ranks before a name ("H.E. Prof.
+# Amien Rais", "Lt. Gen."), months and common short forms. A short capitalised word that is not one ends the
+# sentence: a name ("... and H.E. Dr Hamzah Haz. The Prime Minister ...", "met Lee.").
+_LATIN_ABBREVIATIONS = ("Mr|Mrs|Ms|Messrs|Mme|Dr|Prof|Hon|Rev|Sr|Jr|St|Mt|Ft|No|Nos|Nr|Vol|Co|Corp|Inc|Ltd|Dept|"
+                        "Gen|Lt|Col|Maj|Capt|Cpt|Sgt|Cpl|Pvt|Adm|Brig|Cmdr|Comdr|Cdr|Supt|Insp|Gov|Sen|Rep|Amb|Sec|"
+                        "Assoc|Msgr|Esq|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Ave|Blvd|Mx")
+# Cyrillic initials too ("С. Лавров", "Д.Ф. Мезенцев"); a lower-case Cyrillic letter is not one ("в 2014 г."
+# ends sentences). A short capitalised Cyrillic word is taken for an abbreviation ("Ген.", "Им.").
+_ABBREVIATION = re.compile(rf"(?:^|[\s(\"'])(?:(?:{_LATIN_ABBREVIATIONS})|[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]{{1,2}}|"
+                           rf"[{_UPPER}](?:\.[{_UPPER}])*|[a-z])$")
 
 
 def trim_whitespace(text: str, start: int, end: int) -> tuple[int, int]:

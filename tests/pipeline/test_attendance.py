@@ -31,6 +31,8 @@ def _listed(text: str) -> list[tuple[str, str]]:
      "И. Краснов қатысты.", [("Қ. Сейітов", "KG"), ("И. Краснов", "RU")]),
     ("公安部副部长王一、外交部部长助理李二、新疆维吾尔自治区副主席、公安厅厅长张三参加会谈。",
      [("王一", ""), ("李二", ""), ("张三", "")]),
+    ("The seminar was attended by the Vice Mayor of Shenzhen Wang Lixin and the Governor of Almaty Serik Ali.",
+     [("Wang Lixin", ""), ("Serik Ali", "KZ")]),
 ])
 def test_attendees_are_read_from_the_list_with_their_countries(text: str, expected: list[tuple[str, str]]) -> None:
     assert _listed(text) == expected

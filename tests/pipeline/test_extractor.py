@@ -172,13 +172,14 @@ def test_pipeline_reads_every_chunk_and_merges_across_them() -> None:
     assert len(backend.prompts) == len(chunks) + sum(holding) + len(asked)
     assert len(asked) <= 4 * sum(holding)  # follow-ups are bounded per chunk
     # The joined dev articles also hold sentences listing separate meetings by name ("Bilateral meetings were
-    # also held with A, B ...", "held separate telephone talks with"), which code reads when no answer covers them.
+    # also held with A, B ...", "held separate telephone talks with", "called on A, ... and B, ..."), which code reads
+    # when no answer covers them.
     reported = [m for m in record.meetings if any(p.name == "Vilayat Eyvazov" for p in m.participants)]
     assert len(reported) == 1
     others = [m for m in record.meetings if m not in reported]
     assert others
-    assert all(m.evidence is not None and re.search(r"separate|meetings (?:were also held )?with", m.evidence.quote)
-               for m in others)
+    listing = re.compile(r"separate|meetings (?:were also held )?with|called on")
+    assert all(m.evidence is not None and listing.search(m.evidence.quote) for m in others)
     # ... and a document's delegation annex: its people join the one meeting the model reported.
     listed = {p.name for block in delegation_lists(text) for p in block.people}
     names = {p.name for p in reported[0].participants}

@@ -9,6 +9,7 @@ from diplo_extract.pipeline.kinds import (
     kind_from_report,
     split_bilateral_calls,
     status_from_report,
+    titled_subject,
     unasked_separate_meetings,
     with_cochaired_sessions,
 )
@@ -249,6 +250,48 @@ def test_a_sentence_listing_separate_meetings_the_model_was_not_asked_about_give
     assert [[(p.name, p.country) for p in part.participants] for part in parts] == [
         [("Ana Rojas", "CL")], [("Luis Vega", "PE")], [("Sam Kolo", "FJ")]]
     assert unasked_separate_meetings(text, sentences, answered={2}) == []  # the model answered it
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Prime Minister called on H.E. Prof. Lina Dewi, the Chairman of the Assembly and H.E. Budi Santoso, the "
+    "Speaker of the House.",
+    "During his stay the Prime Minister paid courtesy calls on Speaker Lina Dewi and Chief Justice Budi Santoso.",
+])
+def test_courtesy_calls_on_several_office_holders_are_one_call_each_hosted_by_the_titled_visitor(
+        sentence: str) -> None:
+    text = f"Prime Minister John Reed of Australia visited Jakarta on 12 August. {sentence}"
+    sentences = split_sentences(text)
+    known = [LLMParticipant(name="John Reed", title="Prime Minister of Australia", country="Australia")]
+    found = unasked_separate_meetings(text, sentences, answered={1})
+    parts = [part for meeting in found for part in split_bilateral_calls(meeting, known=known)]
+    assert [[p.name for p in part.participants] for part in parts] == [
+        ["John Reed", "Lina Dewi"], ["John Reed", "Budi Santoso"]]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The minister called on the member states to step up the fight against drug trafficking.",
+    "The Prime Minister met Speaker Lina Dewi and Chief Justice Budi Santoso.",  # met, as far as it says, together
+])
+def test_urging_or_meeting_several_people_is_no_courtesy_call_each(sentence: str) -> None:
+    meeting = LLMMeeting(quote=sentence, kind="meeting", status="held", participants=[
+        _person("John Reed", "Australia"), _person("Lina Dewi", "Indonesia"), _person("Budi Santoso", "Indonesia")])
+    assert split_bilateral_calls(meeting) == [meeting]
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("In addition, the Prime Minister ", "John Reed"),
+    ("Minister Ana Silva ", "Ana Silva"),
+    ("The Minister ", None),  # two known ministers: which one is not said
+    ("The delegation ", None),
+    ("During the visit, the head of the Turkmen delegation held ", "Ana Silva"),
+    ("The Australian delegation ", None),  # two Australians
+])
+def test_the_subject_of_a_report_is_the_one_known_person_it_names_or_titles(words: str, expected: str | None) -> None:
+    known = [LLMParticipant(name="John Reed", title="Prime Minister of Australia"),
+             LLMParticipant(name="Ana Silva", title="Minister of Justice", country="Turkmenistan"),
+             LLMParticipant(name="Tom Lee", title="Minister of Trade", country="Australia")]
+    found = titled_subject(words, known)
+    assert (found.name if found else None) == expected
 
 
 def test_a_meeting_given_another_interactions_sentence_moves_to_the_sentence_that_names_its_people() -> None:

@@ -13,6 +13,10 @@ from diplo_extract.pipeline.people import clean_participant, participant_country
     ("Zhao Kezhi", "", "Zhao Kezhi"),
     ("Mrs. Bayarsaikhan Solongoo", "", "Mrs. Bayarsaikhan Solongoo"),
     ("Jordan Henderson", "", "Jordan Henderson"),
+    # The place a title's preposition governs is the title's.
+    ("Vice Mayor of Shenzhen Wang Lixin", "Vice Mayor of Shenzhen", "Wang Lixin"),
+    ("Governor of Almaty Region Serik Ali", "Governor of Almaty", "Region Serik Ali"),  # one word moves at most
+    ("Minister of Justice Ana Silva", "Minister of Justice", "Ana Silva"),
 ])
 def test_titles_are_split_off_names(raw: str, title: str, name: str) -> None:
     assert split_title_from_name(raw) == (title, name)
@@ -35,7 +39,8 @@ def test_a_person_named_like_a_country_stays_a_person() -> None:
 
 @pytest.mark.parametrize("body", ["Department of the Treasury", "FBI", "Министерство внутренних дел", "公安部",
                                   "Bộ Công an", "the Kazakh delegation", "Federal Bureau of Investigation",
-                                  "Commission I", "Committee 2"])
+                                  "Commission I", "Committee 2", "People’s Consultative Assembly",
+                                  "Regional Anti-Terrorist Structure", "Parliament of Georgia"])
 def test_offices_and_ministries_listed_as_people_become_delegations(body: str) -> None:
     cleaned = clean_participant(LLMParticipant(name=body, title="", organization="", country=""))
     assert cleaned.name == "" and cleaned.organization == body
@@ -138,3 +143,15 @@ def test_news_agencies_and_states_named_with_their_form_are_no_people(raw: str) 
 ])
 def test_an_envoy_represents_the_state_that_sends_them(country: str, title: str, expected: str) -> None:
     assert participant_country(country, title, "") == expected
+
+
+@pytest.mark.parametrize(("raw", "title", "name"), [
+    ("Minister for Home Affairs and Minister for Law Mr K Shanmugam, SC",
+     "Minister for Home Affairs and Minister for Law", "K Shanmugam"),
+    ("The Hon Alexander Downer MP", "", "The Hon Alexander Downer"),
+    ("Chief Justice Mrs Sundaresh Menon", "Chief Justice", "Sundaresh Menon"),
+    ("Mr K Shanmugam", "", "Mr K Shanmugam"),  # an opening courtesy title is the name's (name_key drops it)
+])
+def test_a_courtesy_title_inside_a_name_ends_the_title_and_post_nominals_go(raw: str, title: str, name: str) -> None:
+    person = clean_participant(LLMParticipant(name=raw))
+    assert (person.title, person.name) == (title, name)

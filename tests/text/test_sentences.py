@@ -49,6 +49,22 @@ def test_an_article_splits_into_numbered_sentences_that_keep_titles_with_names()
     assert [s.number for s in sentences] == [1, 2, 3, 4, 5]
 
 
+def test_longer_title_abbreviations_stay_with_the_name() -> None:
+    text = ("The minister called on H.E. Prof. Amien Rais and Capt. Lee Jones. Supt. Tan Wei spoke. "
+            "He thanked Prof. Dr Boediono.")
+    assert [text[s.start:s.end] for s in split_sentences(text)] == [
+        "The minister called on H.E. Prof. Amien Rais and Capt. Lee Jones.", "Supt. Tan Wei spoke.",
+        "He thanked Prof. Dr Boediono."]
+
+
+def test_a_short_name_or_word_ends_a_sentence_where_an_abbreviation_would_not() -> None:
+    text = ("Howard met the Vice President, H.E. Dr Hamzah Haz. He then met Lee. Gillard hosted the Rugby World Cup. "
+            "Philippine National Security Adviser Sec. Hermogenes Esperon attended on 3 Aug. 2017 as well.")
+    assert [text[s.start:s.end] for s in split_sentences(text)] == [
+        "Howard met the Vice President, H.E. Dr Hamzah Haz.", "He then met Lee.", "Gillard hosted the Rugby World Cup.",
+        "Philippine National Security Adviser Sec. Hermogenes Esperon attended on 3 Aug. 2017 as well."]
+
+
 def test_chinese_sentences_end_at_full_width_marks() -> None:
     assert [ZH[s.start:s.end] for s in split_sentences(ZH)] == [
         "国务委员、公安部部长赵克志在北京会见哈萨克斯坦反腐败署署长。", "双方同意加强执法安全合作。"]
