@@ -53,11 +53,13 @@ _WORDS = re.compile(
     rf"(?:(?:[{_CAPITAL}]\.\s?){{1,2}}[{_CAPITAL}][\w'’-]+|[{_CAPITAL}][\w'’-]+|(?<=\w\s)[{_CAPITAL}](?![\w.]))")
 
 
-# Capitalised words of bodies (the body nouns of :mod:`~diplo_extract.pipeline.people`, plurals too), events and
-# places that a run of capitals in a list of attendees may hold.
+# Capitalised words of bodies (the body nouns of :mod:`~diplo_extract.pipeline.people`, plurals too), events,
+# documents and places that a run of capitals in a list of attendees may hold.
 NOT_A_NAME = re.compile(
     rf"(?i:{BODY_NOUN}s?|forum|ceremony|"
-    r"conference|meeting|session|summit|group|cooperation|territory|republic|region|regional|province|city|"
+    r"conference|meeting|session|summit|group|dialogue|partnership|statement|declaration|agreement|treaty|"
+    r"memorandum|convention|initiative|strategy|framework|mechanism|study|report|plan|"
+    r"cooperation|territory|republic|region|regional|province|city|"
     r"heads?|members?|officials?|representatives?|other|control|aide|presidential|programme|program|"
     r"centre|center|court|university|institute|international|mp|jr|"
     # Vietnamese capitalises every syllable of a body's name ("Đảng Cộng sản", "Ủy ban", "Học viện").
@@ -165,6 +167,8 @@ def _cased_people(words: str) -> list[LLMParticipant]:
                   and not _title_like(word) and word not in _LINKS]
         if clause:
             words_before = words_before[clause[-1] + 1:]
+            while words_before and words_before[0] in _LINKS:  # "called on H.E. A": "on" is the verb's
+                words_before.pop(0)
         while words_before and words_before[-1].strip(".,").casefold() in COURTESY_WORDS:
             words_before.pop()  # "Minister of Justice Dr": the honorific is the name's, not the title's
         name_words = person.name.split()

@@ -18,7 +18,7 @@ import time
 from diplo_extract.backends.base import Backend, UsageMeter
 from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus
 from diplo_extract.core.options import ExtractOptions
-from diplo_extract.core.schema import ArticleExtraction, ArticleMeta, Meeting, MeetingKind, Provenance, TokenUsage
+from diplo_extract.core.schema import ArticleExtraction, ArticleMeta, Meeting, Provenance, TokenUsage
 from diplo_extract.core.version import __version__
 from diplo_extract.pipeline.assemble import Assembler, describe
 from diplo_extract.pipeline.attendance import (
@@ -117,11 +117,9 @@ class Extractor:
         for merged in distinct:
             if merged.status is LLMMeetingStatus.BACKGROUND:
                 continue
-            # A gathering's report may name only its members ("The 13th meeting of the SCO Security Council
-            # Secretaries was held in Beijing"): its attendance list, read below, names its people.
-            if not names_a_person(merged.participants) and merged.kind not in _GATHERINGS:
-                _drop_nameless(assembler, merged)
-                continue
+            # A report may name only the states or bodies that met ("The 13th meeting of the SCO Security Council
+            # Secretaries was held in Beijing", "The Seventh Ministerial Forum was held in Canberra"): its
+            # attendance list or a document's delegation lists, read below, name its people.
             reported.append(merged)
         reported = with_attendees(with_cochaired_sessions(reported), attendance_lists(text, sentences), sentences)
         # Attendance lists can show two reports to be one gathering ("the meeting was attended by ..." under
@@ -173,10 +171,6 @@ class Extractor:
         )
         return ArticleExtraction(article=article, meetings=meetings, provenance=provenance,
                                  warnings=assembler.warnings)
-
-
-# Reports of a gathering that may name only its member states or bodies until its attendance list is read.
-_GATHERINGS = (MeetingKind.CONFERENCE, MeetingKind.SUMMIT)
 
 
 def _drop_nameless(assembler: Assembler, meeting: LLMMeeting) -> None:

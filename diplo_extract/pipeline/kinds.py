@@ -124,8 +124,8 @@ _SEPARATE = re.compile(r"\bseparately\b|\bseparate (?:meetings|talks|bilateral|c
 _MEETINGS_FOLLOW = re.compile(r"^\W*(?:during|at|in) (?:the|these|those|both) meetings\b|^\W*в ходе встреч\b|"
                               r"^\W*(?:tại|trong) các cuộc (?:gặp|hội đàm|tiếp)|^\W*кездесулер", re.IGNORECASE)
 # The word of a sentence that reports meeting someone: what comes before it is the host.
-MEETING_VERB = re.compile(r"\b(?:met|meets|held talks|called on|received)\b|встретил|встречи с|gặp|hội đàm|кездесті",
-                  re.IGNORECASE)
+MEETING_VERB = re.compile(r"\b(?:met|meets|(?:held|had) (?:\w+ ){0,2}(?:talks|meetings?|consultations)(?: with)?|"
+                          r"called on|received)\b|встретил|встречи с|gặp|hội đàm|кездесті", re.IGNORECASE)
 
 
 def host_of_separate_meetings(meeting: LLMMeeting, following: str,
@@ -168,7 +168,7 @@ def round_of_calls(sentence: str) -> re.Match[str] | None:
     together (a minister and his deputy), and a delegation, a gathering or people met together are one meeting.
     """
     verb = MEETING_VERB.search(sentence)
-    if verb is None or verb.group(0).casefold() == "held talks" or _TOGETHER.search(sentence):
+    if verb is None or verb.group(0).casefold().startswith(("held", "had")) or _TOGETHER.search(sentence):
         return None
     after = verb.end()
     met = [p for p in listed_people(sentence)[0] if _located(p.name, sentence) >= after]
@@ -265,6 +265,12 @@ def _separate_parts(meeting: LLMMeeting, named: list[LLMParticipant], marker: in
                           key=lambda p: _located(p.name, meeting.quote))  # in the order the sentence names them
     if len(counterparts) < 2:
         return [meeting]
+    # A list read by code gives a person no country where the title stands after the name ("A, Coordinating
+    # Minister for Economy"); when every other counterpart the list names is of one country, so is this one.
+    shared = {country[id(p)] for p in counterparts} - {None}
+    if len(shared) == 1 and sum(1 for p in counterparts if country[id(p)] is not None) >= 2:
+        for person in counterparts:
+            country[id(person)] = country[id(person)] or next(iter(shared))
     sides: dict[str | None, list[LLMParticipant]] = {}
     for person in counterparts:
         sides.setdefault(country[id(person)], []).append(person)
@@ -274,7 +280,12 @@ def _separate_parts(meeting: LLMMeeting, named: list[LLMParticipant], marker: in
     hosts = [subject, *companions] if subject is not None else []
     # Each part is a bilateral meeting, whatever the size of the whole made :func:`kind_from_report` call it.
     kind = MeetingKind.MEETING if meeting.kind in (MeetingKind.CONFERENCE, MeetingKind.SUMMIT) else meeting.kind
-    return [meeting.model_copy(update={"participants": [*hosts, *group], "kind": kind}) for group in groups]
+    return [meeting.model_copy(update={"participants": [*hosts, *(_with_country(p, country[id(p)]) for p in group)],
+                                       "kind": kind}) for group in groups]
+
+
+def _with_country(person: LLMParticipant, code: str | None) -> LLMParticipant:
+    return person if person.country.strip() or code is None else person.model_copy(update={"country": code})
 
 
 # A small model marks reports of past interactions "planned" when the sentence opens with "Earlier" or names

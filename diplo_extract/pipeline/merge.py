@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from diplo_extract.core.llm_schema import LLMMeeting, LLMParticipant
+from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus, LLMParticipant
 from diplo_extract.core.schema import MeetingKind
 from diplo_extract.pipeline.people import participant_country, same_participant
 from diplo_extract.text.names import named_in, same_person
@@ -147,7 +147,9 @@ def without_headline_summaries(meetings: list[LLMMeeting],
     that the body reports one by one; the headline's one gathering of everyone never took place. ``headline``
     holds the numbers of the headline's sentences.
     """
-    body = [name for meeting in meetings if meeting.sentence not in headline for name in _named(meeting)]
+    # A planned meeting of the body's ("invited the President to visit Australia") is none of its own yet.
+    body = [name for meeting in meetings if meeting.sentence not in headline
+            and meeting.status is LLMMeetingStatus.HELD for name in _named(meeting)]
     summaries = [meeting for meeting in meetings
                  if meeting.sentence in headline and _named(meeting) and _covered(_named(meeting), body)]
     return [meeting for meeting in meetings if meeting not in summaries], summaries

@@ -184,8 +184,8 @@ def _of_the_sentence(people: list[LLMParticipant], sentence: str) -> list[LLMPar
     A small model asked about one sentence of a list of calls answers with everyone of the paragraph ("The
     Prime Minister called on A and B." came back with the president and five ministers of the sentences
     around it). The sentence's subject may stand as a title or a pronoun ("The Prime Minister", "He"): the
-    first person the answer names that the sentence does not is kept for it, unless a named person stands
-    before the sentence's word for meeting. An answer about a sentence that names none of its people stands.
+    first person the answer names that the sentence does not is kept for it, when the sentence has a word for
+    meeting and no named person stands before it. An answer about a sentence that names none of its people stands.
     """
     cleaned = [clean_participant(p) for p in people]
     named = [p for p, c in zip(people, cleaned, strict=True)
@@ -194,7 +194,7 @@ def _of_the_sentence(people: list[LLMParticipant], sentence: str) -> list[LLMPar
         return people  # a sentence that names nobody ("The Forum was held in Canberra"): its people are elsewhere
     verb = MEETING_VERB.search(sentence)
     subject = sentence[:verb.start()] if verb else ""
-    if verb is not None and any(p.name.strip() and named_in(p.name, subject) for p in cleaned):
+    if verb is None or any(p.name.strip() and named_in(p.name, subject) for p in cleaned):
         return named
     unnamed = [p for p in people if p not in named]
     return [*unnamed[:1], *named]

@@ -106,7 +106,7 @@ HONORIFIC_WORDS: frozenset[str] = frozenset(word.casefold().strip(".") for phras
 POSTNOMINALS = re.compile(r"(?:,?\s+(?:MP|AO|AC|AM|QC|KC|SC|CSC|OBE|MBE|CBE|KBE|PhD))+$")
 #: The courtesy titles a person's name follows, never an office's words: what stands before one in a model's
 #: name is the title ("Minister for Law Mr K Shanmugam").
-ADDRESS_WORDS: frozenset[str] = frozenset({"mr", "mrs", "ms", "madam", "mdm", "mister", "miss"})
+ADDRESS_WORDS: frozenset[str] = frozenset({"mr", "mrs", "ms", "madam", "mdm", "mister", "miss", "h.e"})
 #: The words of :data:`COURTESY_TITLES`, folded the same way ("dr", "mrs", "excellency").
 COURTESY_WORDS: frozenset[str] = frozenset(word.casefold().strip(".") for phrase in COURTESY_TITLES
                                            for word in phrase.split())
