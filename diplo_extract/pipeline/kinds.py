@@ -108,7 +108,7 @@ def with_cochaired_sessions(meetings: list[LLMMeeting]) -> list[LLMMeeting]:
 # office-holder at a time: "called on A, the Chairman of X and B, the Speaker of Y" is two calls ("called on
 # the parties to ..." urges, and is not one).
 _SEPARATE = re.compile(r"\bseparately\b|\bseparate (?:meetings|talks|bilateral|calls|telephone|phone)|"
-                       r"\b(?:called|calls|calling) on\b(?![^.;]*\bto [a-z])|\bcourtesy calls? on\b|"
+                       r"\b(?:called|calls|calling) on\b(?![^.;]*\bto (?-i:[a-z]))|\bcourtesy calls? on\b|"
                        r"\bbilateral (?:meetings|talks)\b|"
                        r"\b(?:held|had|holds|has held) (?:a series of |several |a number of )?(?:separate |bilateral )?"
                        r"meetings with\b|пров[её]л[аи]? (?:ряд )?встречи с|кездесулер өткізді|"
@@ -267,8 +267,15 @@ def _separate_parts(meeting: LLMMeeting, named: list[LLMParticipant], marker: in
         return [meeting]
     # A list read by code gives a person no country where the title stands after the name ("A, Coordinating
     # Minister for Economy"); when every other counterpart the list names is of one country, so is this one.
+    # With none of them of a known country, the one country the sentence names besides the host's is theirs
+    # ("called on A, the Chairman of ..., and B, the Speaker of the House of the Republic of Indonesia").
     shared = {country[id(p)] for p in counterparts} - {None}
-    if len(shared) == 1 and sum(1 for p in counterparts if country[id(p)] is not None) >= 2:
+    named_countries = set(countries_in(meeting.quote)) - {host_code}
+    if not shared and len(named_countries) == 1:
+        shared = set(named_countries)
+    elif sum(1 for p in counterparts if country[id(p)] is not None) < 2:
+        shared = set()
+    if len(shared) == 1:
         for person in counterparts:
             country[id(person)] = country[id(person)] or next(iter(shared))
     sides: dict[str | None, list[LLMParticipant]] = {}

@@ -268,6 +268,23 @@ def test_courtesy_calls_on_several_office_holders_are_one_call_each_hosted_by_th
         ["John Reed", "Lina Dewi"], ["John Reed", "Budi Santoso"]]
 
 
+@pytest.mark.parametrize(("sentence", "countries"), [
+    # No counterpart's country is known: the one country the sentence names besides the host's is theirs.
+    ("The Prime Minister called on Lina Dewi, the Chairman of the Assembly and Budi Santoso, the Speaker of the "
+     "House of the Republic of Indonesia.", ["ID", "ID"]),
+    # Two of three are Indonesian: so is the third, whose title stands after the name.
+    ("In addition, the Prime Minister met Indonesian Foreign Minister Lina Dewi, Indonesian Trade Minister Budi "
+     "Santoso and Retno Marsudi, Minister for Finance.", ["ID", "ID", "ID"]),
+    # Two countries named: nobody's is guessed.
+    ("The Prime Minister called on Lina Dewi and Budi Santoso, after visits to Malaysia and Indonesia.", ["", ""]),
+])
+def test_people_of_a_list_of_calls_take_the_country_the_list_shares(sentence: str, countries: list[str]) -> None:
+    known = [LLMParticipant(name="John Reed", title="Prime Minister of Australia", country="Australia")]
+    meeting = LLMMeeting(quote=sentence, kind="meeting", status="held", sentence=2)
+    parts = split_bilateral_calls(meeting, known=known)
+    assert [part.participants[-1].country for part in parts] == countries
+
+
 @pytest.mark.parametrize("sentence", [
     "The minister called on the member states to step up the fight against drug trafficking.",
     "The Prime Minister met Speaker Lina Dewi and Chief Justice Budi Santoso.",  # met, as far as it says, together
