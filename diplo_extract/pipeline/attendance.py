@@ -110,6 +110,12 @@ def _title_like(token: str) -> bool:
 _SEPARATOR = re.compile(r"[,;:]|\s(?:and|as well as|и|пен|мен|және|và)\s")
 
 
+# What follows a name and still describes the person: "A from the Ministry of ... of India", "A (Kazakhstan)",
+# "A, Minister of Foreign Affairs of Indonesia"; not what the sentence goes on to say ("A to discuss the Iranian
+# attack").
+_DESCRIBES = re.compile(r"\s*(?:[,(]|(?:from|of)\b)", re.IGNORECASE)
+
+
 def _item_around(words: str, start: int, end: int) -> str:
     """The list item holding ``words[start:end]``: from the separator before it to the one after it."""
     before = [m.end() for m in _SEPARATOR.finditer(words, 0, start)]
@@ -180,7 +186,8 @@ def _cased_people(words: str) -> list[LLMParticipant]:
         # The title before a name says whose official he is; "from the Ministry ... of India" after it.
         # A title with "and" in it ("Minister of Justice and Constitutional Affairs") spans two items: where the
         # item names no country, the words since the previous person's name are this person's too.
-        found = ([country] if country else countries_in(before)[-1:] or countries_in(after)[:1]
+        found = ([country] if country else countries_in(before)[-1:]
+                 or (countries_in(after)[:1] if _DESCRIBES.match(after) else [])
                  or countries_in(words[previous_end:run.start()])[-1:])
         people.append(person.model_copy(update={"title": title[:80], "country": found[0] if found else ""}))
         previous_end = run.end()

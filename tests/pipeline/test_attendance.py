@@ -177,3 +177,16 @@ def test_a_name_after_a_bodys_words_is_read_and_the_courtesy_title_left_out_of_t
     assert [(p.name, p.country) for p in people] == [
         ("Sione T. Vaipulu", "TO"), ("Ana Rojas", "FJ"), ("Ken Tulop Remengesau", "PW")]
     assert people[1].title == "Fiji Minister of Justice"
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    # "and" inside the title cuts the item; what the sentence goes on to say after the name is not the person's.
+    ("The minister held separate calls with Kuwait's Minister Ali Saad and the United Arab Emirates's Deputy Prime "
+     "Minister and Minister of Interior Saif Zayed to discuss the Iranian attack.", [("Ali Saad", "KW"),
+                                                                                     ("Saif Zayed", "AE")]),
+    # What follows the name and describes the person still counts.
+    ("Delegates included Liang Yun from the Ministry of Public Security of China.", [("Liang Yun", "CN")]),
+])
+def test_a_listed_persons_country_is_what_their_item_says_of_them(words: str,
+                                                                   expected: list[tuple[str, str]]) -> None:
+    assert [(p.name, p.country) for p in listed_people(words)[0]] == expected
