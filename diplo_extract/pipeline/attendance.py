@@ -32,6 +32,8 @@ from diplo_extract.text.sentences import Sentence
 # Words that say a sentence lists who attended, in each language of the sources.
 _ATTENDED = re.compile(
     r"\b(?:attended by|(?:were|was) (?:also )?present|also present were|accompanied by|took part in (?:the|this)|"
+    # A list announced before it: "The following officials took part and spoke at the event: A; B; C".
+    r"the following (?:\w+ ){0,2}(?:took part|participated|attended|were present)|"
     r"participated in (?:the|this)|(?:delegation|delegations) (?:included|comprised|consisted)|"
     r"also (?:attended|participated|took part))\b|"
     r"(?:参加|出席|陪同)(?:了)?(?:会见|会谈|会议|会晤|上述活动|活动|签字仪式)|"
@@ -116,6 +118,9 @@ _SEPARATOR = re.compile(r"[,;:]|\s(?:and|as well as|и|пен|мен|және|v�
 _DESCRIBES = re.compile(r"\s*(?:[,(]|(?:from|of)\b)", re.IGNORECASE)
 
 
+_OF_THE = re.compile(r"\bof(?: the)?\s+$", re.IGNORECASE)
+
+
 def _item_around(words: str, start: int, end: int) -> str:
     """The list item holding ``words[start:end]``: from the separator before it to the one after it."""
     before = [m.end() for m in _SEPARATOR.finditer(words, 0, start)]
@@ -154,6 +159,11 @@ def _cased_people(words: str) -> list[LLMParticipant]:
         # or body word left inside ("New Zealand Foreign Minister", "Opening Ceremony") is no name.
         if (len(tokens) - cut < 2 and "." not in name) or any(_title_like(t) or NOT_A_NAME.fullmatch(t.strip(".,"))
                                                               for t in tokens[cut:]):
+            continue
+        # Capitals right after "of (the)" with no title before them name what the title is of ("Deputy Director
+        # of the Central Political and Legal Affairs Commission"), not a person; with three or more, the first is
+        # the place of the title ("Vice Mayor of Shenzhen Wang Lixin", read below).
+        if cut == 0 and len(tokens) < 3 and _OF_THE.search(words, 0, run.start()):
             continue
         person = clean_participant(LLMParticipant(name=name))
         if not person.name.strip() or countries_in(person.name):  # a place ("Bắc Kinh", "Việt Nam")
