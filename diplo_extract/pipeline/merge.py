@@ -14,6 +14,7 @@ import re
 
 from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus, LLMParticipant
 from diplo_extract.core.schema import MeetingKind
+from diplo_extract.pipeline.kinds import MEETING_VERB, SIDELINES
 from diplo_extract.pipeline.people import participant_country, same_participant
 from diplo_extract.text.names import named_in, same_person
 
@@ -57,12 +58,31 @@ def _same_gathering(a: LLMMeeting, b: LLMMeeting) -> bool:
     return shared >= _GATHERING and 3 * shared >= 2 * len(smaller)
 
 
+def _part_of_gathering(a: LLMMeeting, b: LLMMeeting) -> bool:
+    """A "meeting" of one named person beside a conference is a part of its report, not a meeting of its own.
+
+    "Welcoming the participants of the meeting, Olim Narzullayev ... noted": the chair of the gathering, whom a
+    small model reports as a meeting of his own. A report from its sidelines, or of someone meeting or receiving
+    its delegates, is a meeting of its own.
+    """
+    gathering, lone = (a, b) if a.kind in _MULTILATERAL_KINDS else (b, a)
+    return (gathering.kind in _MULTILATERAL_KINDS and lone.kind is MeetingKind.MEETING and len(_named(lone)) <= 1
+            and not SIDELINES.search(lone.quote) and not MEETING_VERB.search(lone.quote)
+            and not _RECEIVES.search(lone.quote))
+
+
+# A head of state receiving the delegations of a gathering meets them: "会前,哈萨克斯坦总统纳扎尔巴耶夫集体会见各国
+# 代表团团长", "The delegation leaders met with President Xi Jinping".
+_RECEIVES = re.compile(r"会见|接见|会晤|会谈|\b(?:hosted|welcomed) (?:the )?(?:heads|delegat)|принял|қабылдады|tiếp",
+                       re.IGNORECASE)
+
+
 def same_meeting(a: LLMMeeting, b: LLMMeeting) -> bool:
     """True when ``a`` and ``b`` report the same interaction."""
     if a.status != b.status:
         return False
     if a.kind != b.kind:
-        return _same_when(a.date_text, b.date_text) and _same_gathering(a, b)
+        return _same_when(a.date_text, b.date_text) and (_same_gathering(a, b) or _part_of_gathering(a, b))
     if not _same_when(a.date_text, b.date_text):
         return False
     names_a, names_b = _named(a), _named(b)

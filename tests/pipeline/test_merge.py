@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from diplo_extract.core.llm_schema import LLMMeeting, LLMParticipant
 from diplo_extract.pipeline.merge import merge_meetings, without_copied_people, without_headline_summaries
 
@@ -131,3 +133,20 @@ def test_a_second_merge_keeps_apart_what_code_split_from_one_sentence() -> None:
     # Reports of two sentences that attendance lists show to be one gathering merge.
     listed = _of_kind("meeting", *people).model_copy(update={"sentence": 7})
     assert len(merge_meetings([session, listed], split_by_code=True)) == 1
+
+
+@pytest.mark.parametrize(("quote", "merged"), [
+    # The gathering's chair, whom a small model reports as a meeting of his own.
+    ("Welcoming the participants of the meeting, Olim Narzullayev noted the drug situation.", True),
+    ("Opening the session, the chairman Ivan Petrov called for closer cooperation.", True),
+    # Meeting or receiving the delegates, or a meeting on the sidelines, is a meeting of its own.
+    ("The delegation leaders met with President Xi Jinping.", False),
+    ("会前,哈萨克斯坦总统纳扎尔巴耶夫集体会见各国代表团团长。", False),
+    ("On the sidelines of the session, Ivan Petrov spoke with the press.", False),
+])
+def test_a_lone_person_beside_a_conference_is_its_part_unless_met_on_their_own(quote: str, merged: bool) -> None:
+    delegates = [LLMParticipant(name=n) for n in ("Satya Pradhan", "Liang Yun", "Kirill Smurov")]
+    conference = LLMMeeting(quote="The 12th meeting of the heads of agencies was held.", kind="conference",
+                            status="held", participants=delegates)
+    lone = LLMMeeting(quote=quote, kind="meeting", status="held", participants=[LLMParticipant(name="Ivan Petrov")])
+    assert len(merge_meetings([conference, lone])) == (1 if merged else 2)
