@@ -278,8 +278,12 @@ def _joined(meeting: LLMMeeting, listed: Attendance) -> LLMMeeting:
         elif country and (len(set(named)) == 1 or not participant_country(
                 people[same[0]].country, people[same[0]].title, people[same[0]].organization)):
             # Listed already: the list item's title names the country ("Қытай ... министрі Ван И"), which
-            # outweighs a country the model carried over from the person listed before.
-            people[same[0]] = people[same[0]].model_copy(update={"country": country})
+            # outweighs a country the model carried over from the person listed before; so does the title
+            # itself, where the model's names none ("SCO Secretary-General" copied to the next delegate).
+            update = {"country": country}
+            if len(set(named)) == 1 and not countries_in(people[same[0]].title):
+                update |= {"title": person.title, "organization": ""}
+            people[same[0]] = people[same[0]].model_copy(update=update)
     return meeting.model_copy(update={"participants": people})
 
 

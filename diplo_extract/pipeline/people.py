@@ -288,7 +288,13 @@ def names_a_person(people: list[LLMParticipant]) -> bool:
 
 
 def serves_intergovernmental_body(title: str | None, organization: str | None) -> bool:
-    """Whether the title or body is an intergovernmental body's and names no country ("ШЫҰ Бас хатшысы")."""
+    """Whether the title or body is an intergovernmental body's and names no country ("ШЫҰ Бас хатшысы").
+
+    A title that is a country's office ("First Deputy Minister of Foreign Affairs of the Republic of Kazakhstan")
+    outweighs the body a small model gave as the organisation (the meeting's host, "UNODC ROCA").
+    """
+    if title and countries_in(title) and not is_intergovernmental(title):
+        return False
     if organization and is_intergovernmental(organization) and not to_country_code(organization):
         return True
     return bool(title and is_intergovernmental(title) and not countries_in(title))

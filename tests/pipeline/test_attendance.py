@@ -68,6 +68,20 @@ def test_a_person_already_in_the_meeting_is_not_added_twice() -> None:
     assert [p.name for p in joined.participants] == ["Kim Min", "Lee Jun", "Park Sung"]
 
 
+def test_a_listed_title_naming_a_country_replaces_a_title_the_model_copied_from_another_delegate() -> None:
+    text = ("The SCO secretaries met in Tashkent. The following officials took part: SCO Secretary-General Zhang "
+            "Ming; Secretary of the National Security Council under the President of Uzbekistan Viktor Makhmudov.")
+    meeting = LLMMeeting(quote="", kind="conference", status="held", sentence=1, participants=[
+        LLMParticipant(name="Zhang Ming", title="SCO Secretary-General", organization="SCO"),
+        LLMParticipant(name="Viktor Makhmudov", title="SCO Secretary-General", organization="SCO")])
+    sentences = split_sentences(text)
+    (joined,) = with_attendees([meeting], attendance_lists(text, sentences), sentences)
+    makhmudov = joined.participants[1]
+    assert (makhmudov.country, makhmudov.organization) == ("UZ", "")
+    assert makhmudov.title.startswith("Secretary of the National Security Council")
+    assert joined.participants[0].title == "SCO Secretary-General"  # the list names no country for him
+
+
 def test_a_list_far_from_the_meeting_belongs_to_something_else() -> None:
     text = ("Minister Kim met Minister Lee. " + "The ministry published its annual report on crime. " * 40
             + "The ceremony was attended by Deputy Minister Park Sung.")

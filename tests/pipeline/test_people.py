@@ -3,7 +3,13 @@ from __future__ import annotations
 import pytest
 
 from diplo_extract.core.llm_schema import LLMParticipant
-from diplo_extract.pipeline.people import clean_participant, participant_country, reads_as_name, split_title_from_name
+from diplo_extract.pipeline.people import (
+    clean_participant,
+    participant_country,
+    reads_as_name,
+    serves_intergovernmental_body,
+    split_title_from_name,
+)
 
 
 @pytest.mark.parametrize(("raw", "title", "name"), [
@@ -155,3 +161,13 @@ def test_an_envoy_represents_the_state_that_sends_them(country: str, title: str,
 def test_a_courtesy_title_inside_a_name_ends_the_title_and_post_nominals_go(raw: str, title: str, name: str) -> None:
     person = clean_participant(LLMParticipant(name=raw))
     assert (person.title, person.name) == (title, name)
+
+
+@pytest.mark.parametrize(("title", "organization", "serves"), [
+    ("First Deputy Minister of Foreign Affairs of the Republic of Kazakhstan", "UNODC ROCA", False),
+    ("Regional Representative", "UNODC ROCA", True),
+    ("SCO Secretary-General", "SCO", True),
+])
+def test_a_countrys_office_outweighs_an_intergovernmental_organisation(title: str, organization: str,
+                                                                      serves: bool) -> None:
+    assert serves_intergovernmental_body(title, organization) is serves
