@@ -67,6 +67,8 @@ class Assembler:
     text: str
     anchor: dt.date | None
     drop_ungrounded: bool = False
+    # Where the wire dateline writes its date (:attr:`~diplo_extract.text.dates.ArticleDates.dateline_at`).
+    dateline_at: tuple[int, int] | None = None
     language: str | None = None  # ISO 639-1 of the article, for the lexicons and the home country
     warnings: list[ExtractionWarning] = field(default_factory=list)
     _name_spans: dict[str, Span] = field(default_factory=dict, repr=False)
@@ -115,7 +117,23 @@ class Assembler:
             # The file's "date 2002-10-26" line says when it was published, not when the meeting was.
             self.warn("date_is_publication", f"ignored date {phrase!r}: the article's publication line", path)
             return None
+        if self._only_in_dateline(phrase):
+            self.warn("date_is_dateline", f"ignored date {phrase!r}: the dateline's, the day the story was filed",
+                      path)
+            return None
         return phrase or None
+
+    def _only_in_dateline(self, phrase: str | None) -> bool:
+        """Whether the article writes ``phrase`` only as its dateline's date ("UZBEKISTAN, April 19 - ...").
+
+        A wire dateline says when the story was filed; a meeting it reports is dated by the story's own words
+        ("on Monday", "on 18 August"), resolved against the dateline, or not at all.
+        """
+        if not phrase or self.dateline_at is None:
+            return False
+        start, end = self.dateline_at
+        places = [m.start() for m in re.finditer(re.escape(phrase), self.text)]
+        return bool(places) and all(start <= at < end for at in places)
 
     def without_invented(self, meeting: LLMMeeting, path: str) -> LLMMeeting:
         """The meeting without participants and a date phrase the article does not contain.
@@ -294,6 +312,9 @@ class Assembler:
                 # A story known only from its headline is dated by its opening paragraphs ("Силовики из
                 # Зимбабве помогут МВД РФ ..." / "документ был подписан накануне, 3 февраля").
                 written = date_phrase_in(self._opening())
+            if written is not None and self._only_in_dateline(written):
+                # The sentence opens with the dateline: its own date, if any, stands after it.
+                written = date_phrase_in(raw.quote[raw.quote.find(written) + len(written):])
             found = resolve_date(written, self.anchor, previous=previous_date) if written else None
             if found is not None:
                 date, date_text = found, written

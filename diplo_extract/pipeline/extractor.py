@@ -85,7 +85,8 @@ class Extractor:
             answers.agreements.extend(part.agreements)
             answers.notes.extend(part.notes)
         language = detect_language(text)
-        assembler = Assembler(text=text, anchor=dates.anchor, drop_ungrounded=self.options.drop_ungrounded,
+        assembler = Assembler(text=text, anchor=dates.anchor, dateline_at=dates.dateline_at,
+                              drop_ungrounded=self.options.drop_ungrounded,
                               language=language)
         for code, note in answers.notes:
             assembler.warn(code, note)

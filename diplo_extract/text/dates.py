@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import dateparser
@@ -35,7 +35,7 @@ _YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
 _DATE_FORMS = [
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mon>\d\d?)-(?P<day>\d\d?)\b", re.I),
     re.compile(r"\b(?P<day>\d\d?)[./-](?P<mon>\d\d?)[./-](?P<year>(?:19|20)\d\d)\b", re.I),
-    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?![a-z]){_YEAR}\b", re.I),
+    re.compile(rf"\b{_DAY},?\s+(?:of\s+)?{_MONTH}(?![a-z]){_YEAR}\b", re.I),  # "16, June 2024" too
     re.compile(rf"\b{_MONTH}\s+{_DAY}\b{_YEAR}\b", re.I),
 ]
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -58,9 +58,10 @@ _PLACE_WORD = r"[^\W\d_][\w'’.\-]*"
 _PLACE = rf"{_PLACE_WORD}(?:[ ]{_PLACE_WORD}){{0,3}}"
 _DATE_ANY = "|".join(re.sub(r"\(\?P<\w+>", "(?:", form.pattern) for form in _DATE_FORMS)
 # Wire datelines at a line start: "BEIJING, June 7 (Xinhua) --", "BAKU, Azerbaijan, September 7.",
-# "Yerevan, 08/06/2016". Case-insensitive for month names; the place's capital is checked in code.
+# "Yerevan, 08/06/2016", "Tashkent [Uzbekistan], August 18 (ANI):", "Islamabad: 16, June 2024".
+# Case-insensitive for month names; the place's capital is checked in code.
 _DATELINE = re.compile(
-    rf"(?P<place>{_PLACE})(?:,[ ]*{_PLACE})?,[ ]*(?P<date>{_DATE_ANY})"
+    rf"(?P<place>{_PLACE})(?:[ ]*\[[^\]\n]{{1,40}}\])?(?:,[ ]*{_PLACE})?[ ]*[,:][ ]*(?P<date>{_DATE_ANY})"
     r"[ ]*(?:\([^)\n]{1,40}\))?(?:[ ]*[-–—.:,]|\s|$)",
     re.I,
 )
@@ -90,6 +91,9 @@ class ArticleDates:
     dateline: dt.date | None
     # (year, month) when the article says only the month it was published in.
     published_month: tuple[int, int] | None = None
+    # Where an English wire dateline writes its date ("UZBEKISTAN, April 19 -"): the day the story was filed,
+    # which dates the relative phrases of the story, not its events.
+    dateline_at: tuple[int, int] | None = field(default=None, compare=False)
 
     @property
     def anchor(self) -> dt.date | None:
@@ -439,7 +443,8 @@ def find_article_dates(text: str, *, published_hint: dt.date | None = None) -> A
         prefix = _HEADER_PREFIX.match(line)
         m = _DATELINE.match(line.rstrip("\r\n"), prefix.end() if prefix else 0)
         # A line opening "Monday, June 7, 2021" is a date header, not a place.
-        if m and m["place"][0].isupper() and m["place"].split()[0].lower() not in _WEEKDAYS:
+        if (m and m["place"][0].isupper() and m["place"].split()[0].lower() not in _WEEKDAYS
+                and not _PUBLISHED_LABEL.match(m["place"])):  # "Published: 12 March 2023" is no place
             dateline_m = m
             break
         offset += len(line)
@@ -448,7 +453,8 @@ def find_article_dates(text: str, *, published_hint: dt.date | None = None) -> A
     dateline_at = (offset + dateline_m.start("date"), offset + dateline_m.end("date")) if dateline_m else None
     published = published_hint if published_hint is not None else _published_in(head, dateline_at)
     written = _match_written(dateline_m["date"]) if dateline_m else None
-    return ArticleDates(published=published, dateline=_from_match(written, published) if written else None)
+    return ArticleDates(published=published, dateline=_from_match(written, published) if written else None,
+                        dateline_at=dateline_at)
 
 
 # Datelines of the Chinese, Russian, Kazakh and Vietnamese wires, at a line start:

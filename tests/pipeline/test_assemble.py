@@ -7,6 +7,7 @@ import pytest
 from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus, LLMParticipant, LLMThreat
 from diplo_extract.pipeline.assemble import Assembler, portfolio_stripped
 from diplo_extract.pipeline.attribution import MeetingLocator
+from diplo_extract.text.dates import find_article_dates
 
 TEXT = ("ASTANA, May 3 -- Kazakh Interior Minister Yerlan Turgumbayev on Monday met Uzbek Interior Minister "
         "Pulat Bobojonov in Astana. The sides discussed drug trafficking and agreed to exchange information.")
@@ -123,6 +124,24 @@ def test_the_publication_line_does_not_date_a_meeting() -> None:
     meeting = assembler.meeting(raw, "meetings[0]", None, threats=[], areas=[], agreements=[])
     assert meeting is not None and meeting.date == dt.date(2002, 10, 25)  # "В пятницу", the Friday before
     assert "date_is_publication" in {w.code for w in assembler.warnings}
+
+
+@pytest.mark.parametrize(("lead", "date"), [
+    # The dateline says when the story was filed: a meeting it names no day for has no date.
+    ("UZBEKISTAN, April 19 - Tashkent hosts a meeting of the heads of drug control agencies.", None),
+    # A relative date of the story's own resolves against the dateline.
+    ("UZBEKISTAN, April 19 - Tashkent hosted a meeting of the heads of drug control agencies on Monday.",
+     dt.date(2022, 4, 18)),
+])
+def test_a_wire_datelines_date_does_not_date_the_meeting(lead: str, date: dt.date | None) -> None:
+    text = f"date 2022-04-19\n\n{lead}"
+    dates = find_article_dates(text)
+    assembler = Assembler(text=text, anchor=dates.anchor, dateline_at=dates.dateline_at)
+    raw = LLMMeeting(quote=lead, kind="conference", status=LLMMeetingStatus.HELD, date_text="April 19",
+                     participants=[_person("Olim Narzullayev"), _person("Liang Yun")])
+    meeting = assembler.meeting(raw, "meetings[0]", None, threats=[], areas=[], agreements=[])
+    assert meeting is not None and meeting.date == date
+    assert "date_is_dateline" in {w.code for w in assembler.warnings}
 
 
 def test_the_lead_paragraph_dates_its_meeting_once() -> None:

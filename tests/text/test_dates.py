@@ -146,6 +146,11 @@ ARTICLE_CASES: list[tuple[str, D | None, D | None, D | None]] = [
      D(2022, 1, 1), D(2021, 12, 31)),
     ("Published: 12 March 2023 | 10:45\nWASHINGTON, March 11 -- Secretary of State", None,
      D(2023, 3, 12), D(2023, 3, 11)),
+    # A country in brackets after the place, a colon after it, a comma after the day.
+    ("date 2022-08-18\n\nTashkent [Uzbekistan], August 18 (ANI): During the SCO meeting", None,
+     D(2022, 8, 18), D(2022, 8, 18)),
+    ("date 2024-06-16\n\nMinister meets Chinese Ambassador\nIslamabad: 16, June 2024\n\nThe minister met", None,
+     D(2024, 6, 16), D(2024, 6, 16)),
     # A historical date in the body is not the publication date.
     ("BEIJING, June 7 (Xinhua) -- The two sides recalled the treaty signed on December 15, 2016 in Beijing",
      None, None, None),
