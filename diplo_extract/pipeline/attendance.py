@@ -26,7 +26,7 @@ from diplo_extract.pipeline.people import (
     serves_intergovernmental_body,
 )
 from diplo_extract.text.countries import countries_in, country_named_exactly
-from diplo_extract.text.names import COURTESY_WORDS, HONORIFIC_WORDS, kazakh_nominative
+from diplo_extract.text.names import COURTESY_WORDS, HONORIFIC_WORDS, kazakh_nominative, named_in
 from diplo_extract.text.sentences import Sentence
 
 # Words that say a sentence lists who attended, in each language of the sources.
@@ -34,6 +34,9 @@ _ATTENDED = re.compile(
     r"\b(?:attended by|(?:were|was) (?:also )?present|also present were|accompanied by|took part in (?:the|this)|"
     # A list announced before it: "The following officials took part and spoke at the event: A; B; C".
     r"the following (?:\w+ ){0,2}(?:took part|participated|attended|were present)|"
+    # Those who came with someone: "A, B and C accompanied Kerchove during the meeting".
+    r"accompanied (?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+){0,2} (?:during|at|in|to) the "
+    r"(?:meeting|talks|visit|call)|"
     r"participated in (?:the|this)|(?:delegation|delegations) (?:included|comprised|consisted)|"
     r"also (?:attended|participated|took part))\b|"
     r"(?:参加|出席|陪同)(?:了)?(?:会见|会谈|会议|会晤|上述活动|活动|签字仪式)|"
@@ -77,6 +80,9 @@ class Attendance:
     # A Chinese list names its own government's officials by office alone ("公安部副部长李伟"): a person whose
     # title names no country is on the side of the meeting's first-named person.
     home_side: bool = False
+    # The person the listed came with ("Khaleel was accompanied by A, B", "A and B accompanied Kerchove"): a
+    # listed person whose item names no country is of that person's.
+    companion_of: str = ""
 
 
 def _han_people(words: str) -> list[LLMParticipant]:
@@ -222,9 +228,25 @@ def attendance_lists(text: str, sentences: Sequence[Sentence]) -> list[Attendanc
         if not _ATTENDED.search(words):
             continue
         people, home_side = listed_people(words)
+        with_whom = _ACCOMPANYING.search(words)
+        companion = next((name for name in with_whom.groups() if name), "") if with_whom else ""
+        people = [p for p in people if p.name != companion]
         if people:
-            found.append(Attendance(sentence.number, people, home_side=home_side))
+            found.append(Attendance(sentence.number, people, home_side=home_side, companion_of=companion))
     return found
+
+
+def lists_companions(words: str) -> bool:
+    """Whether a sentence lists who came with someone ("A, B and C accompanied Kerchove during the meeting").
+
+    Such a list is the meeting of the person accompanied, which :func:`attendance_lists` joins it to.
+    """
+    return bool(_ACCOMPANYING.search(words)) and bool(listed_people(words)[0])
+
+
+# Whom the listed came with: "State Minister Khaleel was accompanied by", "... accompanied Kerchove during".
+_ACCOMPANYING = re.compile(r"((?:[A-Z][\w'’-]+ ){0,2}[A-Z][\w'’-]+),? (?:was|were) accompanied by|"
+                           r"accompanied ((?:[A-Z][\w'’-]+ ){0,2}[A-Z][\w'’-]+) (?:during|at|in|to) the")
 
 
 # How far after a meeting's report its list of attendees may stand: a few paragraphs of the same story. A list
@@ -266,10 +288,14 @@ def with_attendees(meetings: list[LLMMeeting], attendance: Sequence[Attendance],
 def _joined(meeting: LLMMeeting, listed: Attendance) -> LLMMeeting:
     host = next((p for p in meeting.participants if p.name.strip()), None)
     host_country = participant_country(host.country, host.title, host.organization) if host else None
+    companion = next((p for p in meeting.participants
+                      if listed.companion_of and p.name.strip() and named_in(p.name, listed.companion_of)), None)
+    companion_country = (participant_country(companion.country, companion.title, companion.organization)
+                         if companion else None)
     people = list(meeting.participants)
     for person in listed.people:
         named = countries_in(person.title)
-        home = host_country if listed.home_side else None
+        home = host_country if listed.home_side else companion_country
         country = person.country or (named[0] if named else home or "")
         same = [i for i, other in enumerate(people)
                 if same_participant(person.name, person.organization, other.name, other.organization)]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus, LLMParticipant
 from diplo_extract.core.schema import MeetingKind
 from diplo_extract.pipeline.attendance import listed_people
-from diplo_extract.pipeline.people import participant_country, same_participant
+from diplo_extract.pipeline.people import is_title_token, participant_country, same_participant
 from diplo_extract.text.countries import countries_in, organizations_in
 from diplo_extract.text.lexicon import reports_interaction
 from diplo_extract.text.names import named_in
@@ -171,7 +171,7 @@ def round_of_calls(sentence: str) -> re.Match[str] | None:
     if verb is None or verb.group(0).casefold().startswith(("held", "had")) or _TOGETHER.search(sentence):
         return None
     after = verb.end()
-    met = [p for p in listed_people(sentence)[0] if _located(p.name, sentence) >= after]
+    met = [p for p in listed_people(sentence)[0] if _located(p.name, sentence) >= after and introduced(p, sentence)]
     return verb if len(met) >= _ROUND else None
 
 
@@ -251,7 +251,8 @@ def _separate_parts(meeting: LLMMeeting, named: list[LLMParticipant], marker: in
     """The interactions of a sentence that says they were separate; ``marker`` is where it says so."""
     people = list(named)
     for person in listed_people(meeting.quote)[0]:
-        if not any(same_participant(person.name, "", other.name, "") for other in people):
+        if not any(same_participant(person.name, "", other.name, "") for other in people) \
+                and introduced(person, meeting.quote):
             people.append(person)
     country = {id(p): participant_country(p.country, p.title, p.organization) for p in people}
     # The model's first person hosts unless the sentence lists them among those met (it may name the host
@@ -399,6 +400,31 @@ def unasked_separate_meetings(text: str, sentences: Sequence[Sentence], answered
             for s in sentences if s.number not in answered and lists_separate_meetings(text[s.start:s.end])]
 
 
+# What introduces a person in a list: a title or an honorific right before the name ("H.E. Prof. Amien Rais",
+# "Minister of Justice Ana Rojas"), or a title right after it ("A, the Chairman of ...", "A, Minister for ...").
+_HONORIFIC_BEFORE = re.compile(r"(?:\b(?:H\.\s?E|Prof|Dr|Mr|Mrs|Ms|Madam|Dato'?|Datuk|Sheikh|Tun|Hon)\.?|"
+                               r"Excellency)\s*$", re.IGNORECASE)
+_TITLE_AFTER = re.compile(r"^\s*,\s*(?:the\s+)?[A-Z]")
+
+
+def introduced(person: LLMParticipant, words: str) -> bool:
+    """Whether a list read by code introduces ``person`` as a person: with a title or an honorific.
+
+    Capitals a list reader takes for a name may be a place ("called on Prime Minister A, here at his Model
+    Town residence"): a person met is introduced by an office or a form of address.
+    """
+    at = words.find(person.name)
+    if at < 0:
+        return bool(person.title.strip())
+    before = words[max(0, at - 40):at].rstrip()
+    # The words of the person's own list item before the name ("Vanuatu Minister of Justice and Community
+    # Services Don Ken Stephen"): back to the comma or semicolon that ends the item before.
+    item = re.split(r"[,;]", words[:at])[-1]
+    return (bool(person.title.strip()) or bool(_HONORIFIC_BEFORE.search(before))
+            or any(is_title_token(word) for word in item.split() if word[:1].isupper())
+            or bool(_TITLE_AFTER.match(words[at + len(person.name):])))
+
+
 def lists_separate_meetings(words: str) -> bool:
     """Whether a sentence reports, in the past, separate meetings with two or more people it names after saying so.
 
@@ -407,4 +433,5 @@ def lists_separate_meetings(words: str) -> bool:
     marker = _SEPARATE.search(words)
     if marker is None or _FUTURE.search(words) or not (_PAST_REPORT.search(words) or _PAST_ANY.search(words)):
         return False
-    return sum(1 for p in listed_people(words)[0] if _located(p.name, words) > marker.start()) >= 2
+    return sum(1 for p in listed_people(words)[0]
+               if _located(p.name, words) > marker.start() and introduced(p, words)) >= 2

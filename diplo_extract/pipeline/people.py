@@ -161,7 +161,7 @@ def _is_country_word(token: str) -> bool:
 # Chinese ("公安部"), or an all-capitals acronym ("FBI", "UNODC"). "Police Major General X" stays a person.
 BODY_NOUN = (r"(?:ministry|department|office|bureau|agency|administration|directorate|committee|commission|"
          r"council|service|secretariat|police|forces?|government|embassy|delegation|organi[sz]ation|assembly|"
-         r"parliament|senate|structure|dialogue|forum)")
+         r"parliament|senate|structure|dialogue|forum|division|unit|section|branch)")
 _BODY_NAME = re.compile(
     rf"(?:\b{BODY_NOUN}(?:\s+(?:[IVX]+|\d+))?$|\b{BODY_NOUN} of\b|"
     r"^(?:министерств|ведомств|служб|комитет|управлени|посольств|делегаци|"

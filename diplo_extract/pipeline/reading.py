@@ -27,7 +27,7 @@ from diplo_extract.core.llm_schema import (
     LLMThreat,
 )
 from diplo_extract.errors import ModelOutputError
-from diplo_extract.pipeline.attendance import NOT_A_NAME
+from diplo_extract.pipeline.attendance import NOT_A_NAME, lists_companions
 from diplo_extract.pipeline.kinds import MEETING_VERB, lists_separate_meetings
 from diplo_extract.pipeline.passes import AGREEMENTS, ARTICLE_PROMPT, EVENTS, PASSES, SENTENCE, THREATS, AnswerT, Pass
 from diplo_extract.pipeline.people import clean_participant, is_title_token, participant_country, same_participant
@@ -126,13 +126,14 @@ class ChunkReader:
         # articles without a meeting keep none.
         missed = _missed(text, sentences, asked, answers.meetings) if answers.meetings else []
         for candidate in missed[:follow_ups]:
+            words = text[candidate.start:candidate.end]
             # A sentence with words for an interaction that names someone pass 1 did not: a small model lists
             # the first of several interactions and stops, so each such sentence is asked about alone.
-            report = self._follow_up(prefix, tokens, meter, candidate.number,
-                                     text[candidate.start:candidate.end], answers)
+            report = self._follow_up(prefix, tokens, meter, candidate.number, words, answers)
             # The question is about the person or country the sentence adds; an answer without any of
-            # them repeats an interaction already found (a small model copies the first one it read).
-            if report is not None and report.reports_interaction \
+            # them repeats an interaction already found (a small model copies the first one it read). A list
+            # of who came with someone is that person's meeting, not one of its own: code adds its people.
+            if report is not None and report.reports_interaction and not lists_companions(words) \
                     and report.status is not LLMMeetingStatus.BACKGROUND \
                     and _adds_someone(report.participants, *_known_in_body(text, sentences, answers.meetings)):
                 event = LLMEvent(sentence=candidate.number, kind=report.kind, status=report.status,

@@ -8,6 +8,7 @@ from diplo_extract.core.llm_schema import LLMMeeting, LLMParticipant
 from diplo_extract.pipeline.attendance import (
     attendance_lists,
     listed_people,
+    lists_companions,
     with_attendees,
     with_list_countries,
     with_other_end,
@@ -204,3 +205,17 @@ def test_a_name_after_a_bodys_words_is_read_and_the_courtesy_title_left_out_of_t
 def test_a_listed_persons_country_is_what_their_item_says_of_them(words: str,
                                                                    expected: list[tuple[str, str]]) -> None:
     assert [(p.name, p.country) for p in listed_people(words)[0]] == expected
+
+
+def test_people_who_came_with_someone_are_of_that_persons_side() -> None:
+    text = ("Coordinator Jan Berg paid a courtesy call on State Minister Ali Hassan on Tuesday. State Minister "
+            "Hassan was accompanied by Foreign Secretary Omar Latheef and Desk Officer Mariyam Shaheen. Ambassador "
+            "Anna Kovacs and Head of Division Peter Holm accompanied Berg during the meeting.")
+    meeting = LLMMeeting(quote="", kind="meeting", status="held", sentence=1, participants=[
+        LLMParticipant(name="Jan Berg", country="EU"), LLMParticipant(name="Ali Hassan", country="Maldives")])
+    sentences = split_sentences(text)
+    (joined,) = with_attendees([meeting], attendance_lists(text, sentences), sentences)
+    assert [(p.name, p.country) for p in joined.participants[2:]] == [
+        ("Omar Latheef", "MV"), ("Mariyam Shaheen", "MV"), ("Anna Kovacs", "EU"), ("Peter Holm", "EU")]
+    assert lists_companions(text[sentences[2].start:sentences[2].end])
+    assert not lists_companions(text[sentences[0].start:sentences[0].end])

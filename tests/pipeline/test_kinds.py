@@ -6,6 +6,7 @@ from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus, LLMParti
 from diplo_extract.pipeline.kinds import (
     anchored_to_report,
     host_of_separate_meetings,
+    introduced,
     kind_from_report,
     split_bilateral_calls,
     status_from_report,
@@ -276,13 +277,23 @@ def test_courtesy_calls_on_several_office_holders_are_one_call_each_hosted_by_th
     ("In addition, the Prime Minister met Indonesian Foreign Minister Lina Dewi, Indonesian Trade Minister Budi "
      "Santoso and Retno Marsudi, Minister for Finance.", ["ID", "ID", "ID"]),
     # Two countries named: nobody's is guessed.
-    ("The Prime Minister called on Lina Dewi and Budi Santoso, after visits to Malaysia and Indonesia.", ["", ""]),
+    ("The Prime Minister called on H.E. Lina Dewi and H.E. Budi Santoso, after visits to Malaysia and Indonesia.",
+     ["", ""]),
 ])
 def test_people_of_a_list_of_calls_take_the_country_the_list_shares(sentence: str, countries: list[str]) -> None:
     known = [LLMParticipant(name="John Reed", title="Prime Minister of Australia", country="Australia")]
     meeting = LLMMeeting(quote=sentence, kind="meeting", status="held", sentence=2)
     parts = split_bilateral_calls(meeting, known=known)
     assert [part.participants[-1].country for part in parts] == countries
+
+
+def test_a_place_in_capitals_is_no_second_person_called_on() -> None:
+    sentence = ("LAHORE: Interior Minister Mohsin Naqvi called on Prime Minister Shahbaz Sharif, here at his Model "
+                "Town residence on Sunday.")
+    meeting = LLMMeeting(quote=sentence, kind="meeting", status="held", participants=[
+        _person("Mohsin Naqvi", "Pakistan"), _person("Shahbaz Sharif", "Pakistan")])
+    assert split_bilateral_calls(meeting) == [meeting]
+    assert unasked_separate_meetings(sentence, split_sentences(sentence), answered=set()) == []
 
 
 @pytest.mark.parametrize("sentence", [
@@ -341,3 +352,14 @@ def test_a_meeting_followed_by_the_meetings_plural_is_one_per_counterpart_with_i
     # "During the meeting", singular, or "the talks": one meeting.
     assert host_of_separate_meetings(meeting, "During the meeting, both parties reaffirmed ties.", known) is None
     assert host_of_separate_meetings(meeting, "During the talks, both parties reaffirmed ties.", known) is None
+
+
+@pytest.mark.parametrize(("words", "name", "expected"), [
+    ("and Vanuatu Minister of Justice and Community Services Don Ken Stephen.", "Don Ken Stephen", True),
+    ("called on H.E. Prof. Amien Rais and others", "Amien Rais", True),
+    ("met Lina Dewi, the Chairman of the Assembly", "Lina Dewi", True),
+    ("called on Prime Minister Shahbaz Sharif, here at his Model Town residence", "Model Town", False),
+])
+def test_a_list_read_by_code_takes_only_people_introduced_by_a_title_or_honorific(words: str, name: str,
+                                                                                   expected: bool) -> None:
+    assert introduced(LLMParticipant(name=name), words) is expected
