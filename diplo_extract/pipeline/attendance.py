@@ -288,8 +288,7 @@ def with_attendees(meetings: list[LLMMeeting], attendance: Sequence[Attendance],
 def _joined(meeting: LLMMeeting, listed: Attendance) -> LLMMeeting:
     host = next((p for p in meeting.participants if p.name.strip()), None)
     host_country = participant_country(host.country, host.title, host.organization) if host else None
-    companion = next((p for p in meeting.participants
-                      if listed.companion_of and p.name.strip() and named_in(p.name, listed.companion_of)), None)
+    companion = next((p for p in meeting.participants if named_in(p.name, listed.companion_of)), None)
     companion_country = (participant_country(companion.country, companion.title, companion.organization)
                          if companion else None)
     people = list(meeting.participants)

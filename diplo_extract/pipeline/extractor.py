@@ -16,7 +16,7 @@ import hashlib
 import time
 
 from diplo_extract.backends.base import Backend, UsageMeter
-from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus
+from diplo_extract.core.llm_schema import LLMMeetingStatus
 from diplo_extract.core.options import ExtractOptions
 from diplo_extract.core.schema import ArticleExtraction, ArticleMeta, Meeting, Provenance, TokenUsage
 from diplo_extract.core.version import __version__
@@ -105,7 +105,6 @@ class Extractor:
             after = by_number.get(report.sentence + 1)
             hosted = host_of_separate_meetings(report, text[after.start:after.end] if after else "", known)
             calls += split_bilateral_calls(hosted or report, separate=hosted is not None, known=known)
-        reported = []
         distinct, copied = without_copied_people(merge_meetings(calls))
         for copy in copied:
             assembler.warn("meeting_people_copied", f"dropped a reported {copy.kind.value}: its sentence names "
@@ -115,20 +114,20 @@ class Extractor:
         for summary in summaries:
             assembler.warn("headline_summary", f"dropped the headline's {summary.kind.value}: the body reports "
                            f"a meeting of its own with each of its people ({describe(summary)})")
-        for merged in distinct:
-            if merged.status is LLMMeetingStatus.BACKGROUND:
-                continue
-            # A report may name only the states or bodies that met ("The 13th meeting of the SCO Security Council
-            # Secretaries was held in Beijing", "The Seventh Ministerial Forum was held in Canberra"): its
-            # attendance list or a document's delegation lists, read below, name its people.
-            reported.append(merged)
+        # A report may name only the states or bodies that met ("The 13th meeting of the SCO Security Council
+        # Secretaries was held in Beijing", "The Seventh Ministerial Forum was held in Canberra"): its attendance
+        # list or a document's delegation lists, read below, name its people before nameless reports are dropped.
+        reported = [merged for merged in distinct if merged.status is not LLMMeetingStatus.BACKGROUND]
         reported = with_attendees(with_cochaired_sessions(reported), attendance_lists(text, sentences), sentences)
         # Attendance lists can show two reports to be one gathering ("the meeting was attended by ..." under
         # the chair's report and under the delegates' report): they are merged once more with their lists.
         reported = merge_meetings(with_delegation_lists(reported, delegation_lists(text)), split_by_code=True)
         for nameless in [m for m in reported if not names_a_person(m.participants)]:
-            _drop_nameless(assembler, nameless)
-        reported = [m for m in reported if names_a_person(m.participants)]
+            # News reports a meeting by naming at least one official; a report of bodies alone ("police handed
+            # over", "the ministry detained") is an operation, not a meeting.
+            assembler.warn("meeting_without_named_person",
+                           f"dropped a reported {nameless.kind.value}: it names no person ({describe(nameless)})")
+            reported.remove(nameless)
         locator = MeetingLocator(text, reported)
         threats = assembler.threats(answers.threats, locator)
         areas = assembler.cooperation(locator)
@@ -172,13 +171,6 @@ class Extractor:
         )
         return ArticleExtraction(article=article, meetings=meetings, provenance=provenance,
                                  warnings=assembler.warnings)
-
-
-def _drop_nameless(assembler: Assembler, meeting: LLMMeeting) -> None:
-    # News reports a meeting by naming at least one official; a report of bodies alone ("police handed over",
-    # "the ministry detained") is an operation, not a meeting.
-    assembler.warn("meeting_without_named_person",
-                   f"dropped a reported {meeting.kind.value}: it names no person ({describe(meeting)})")
 
 
 def _title_of(text: str) -> str | None:

@@ -192,7 +192,7 @@ def titled_subject(words: str, known: Sequence[LLMParticipant]) -> LLMParticipan
     when exactly one does; or by their country alone ("the head of the Turkmen delegation"), when the article
     knows one person of it.
     """
-    named = [p for p in known if p.name.strip() and named_in(p.name, words)]
+    named = [p for p in known if named_in(p.name, words)]
     if named:
         return named[0]
     # The verb's own words ("paid", "had") stand between the subject and the word for meeting.

@@ -191,11 +191,11 @@ def _of_the_sentence(people: list[LLMParticipant], sentence: str) -> list[LLMPar
     cleaned = [clean_participant(p) for p in people]
     named = [p for p, c in zip(people, cleaned, strict=True)
              if not c.name.strip() or named_in(c.name, sentence) or named_in(p.name, sentence)]
-    if not any(c.name.strip() and named_in(c.name, sentence) for c in cleaned):
+    if not any(named_in(c.name, sentence) for c in cleaned):
         return people  # a sentence that names nobody ("The Forum was held in Canberra"): its people are elsewhere
     verb = MEETING_VERB.search(sentence)
     subject = sentence[:verb.start()] if verb else ""
-    if verb is None or any(p.name.strip() and named_in(p.name, subject) for p in cleaned):
+    if verb is None or any(named_in(p.name, subject) for p in cleaned):
         return named
     unnamed = [p for p in people if p not in named]
     return [*unnamed[:1], *named]
