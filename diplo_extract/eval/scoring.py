@@ -5,10 +5,12 @@ is described in ``GOLD_FORMAT.md``; the choices below are what a reader of the n
 
 - Only predicted meetings with status ``held`` are scored: gold never annotates planned or proposed meetings.
 - People match when ``token_sort_ratio`` of their :func:`~diplo_extract.text.names.name_key` keys is >= 85
-  (honorifics, diacritics and case ignored). Organization-only entries (name null, "delegations") match on
-  the organization with the same threshold; they are scored in ``delegations`` only, never in
-  ``participants``. Within a meeting pair, people are paired one-to-one, best score first (same country
-  breaks ties).
+  (honorifics, diacritics and case ignored). Organization-only entries (name null, "delegations") are scored
+  in ``delegations`` only, never in ``participants``; two match when they give the same country, or when one
+  organisation's words hold the other's (``token_set_ratio`` >= 85: "Security Council" and "Security Council
+  of Kyrgyzstan") and their countries do not differ. Gold words a delegation in its own way ("government
+  agencies of Kyrgyzstan"); what the entry asserts is which state or body sent people. Within a meeting pair,
+  people are paired one-to-one, best score first (same country breaks ties).
 - Meetings are aligned one-to-one maximising, in order, the total participant overlap, the number of pairs
   with the same (stated) date, and the number with the same kind. The assignment is exact (a search over
   subsets of the smaller side, fine for the ~10 meetings an article has) and falls back to greedy-by-score
@@ -35,7 +37,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field
 from rapidfuzz import fuzz, utils
 
-from diplo_extract.core.schema import ArticleExtraction, Meeting, MeetingStatus
+from diplo_extract.core.schema import ArticleExtraction, Meeting, MeetingStatus, Participant
 from diplo_extract.errors import InputFileError
 from diplo_extract.text.names import name_key
 
@@ -239,6 +241,26 @@ def _similar(a: str, b: str) -> float:
     return float(fuzz.token_sort_ratio(a, b, processor=utils.default_process))
 
 
+def _same_delegation(pred: Participant, gold: GoldParticipant) -> float | None:
+    """How alike two organisation-only entries are, or None when they are not the same delegation.
+
+    Gold describes a delegation in its own words ("government agencies of Kyrgyzstan", "Security Council" with
+    country KG) that no extractor reproduces verbatim; what a delegation entry asserts is which state or body
+    sent people. So two entries are one delegation when both give the same country, or when one organisation's
+    words hold the other's ("Security Council" and "Security Council of Kyrgyzstan") and their countries do
+    not differ.
+    """
+    p_org, g_org = pred.organization or "", gold.organization or ""
+    similarity = 0.0
+    if p_org and g_org:
+        similarity = float(fuzz.token_set_ratio(p_org, g_org, processor=utils.default_process))
+    if pred.country and pred.country == gold.country:
+        return similarity
+    if similarity >= MATCH_THRESHOLD and not (pred.country and gold.country):
+        return similarity
+    return None
+
+
 def _one_to_one(candidates: list[tuple[tuple[float, ...], int, int]]) -> list[tuple[int, int]]:
     """Greedy pairing, highest key first, lowest indices on ties; candidates are (key, i, j)."""
     used_i: set[int] = set()
@@ -263,9 +285,8 @@ def _match_people(pred: Meeting, gold: GoldMeeting) -> _PeopleMatch:
             if p.name and g.name:
                 if p_key and gold_keys[j] and (s := _similar(p_key, gold_keys[j])) >= MATCH_THRESHOLD:
                     named.append(((s, same_country), i, j))
-            elif (not p.name and not g.name and p.organization and g.organization
-                  and (s := _similar(p.organization, g.organization)) >= MATCH_THRESHOLD):
-                unnamed.append(((s, same_country), i, j))
+            elif not p.name and not g.name and (alike := _same_delegation(p, g)) is not None:
+                unnamed.append(((same_country, alike), i, j))
     named_pairs = _one_to_one(named)
     same = sum(1 for i, j in named_pairs if pred.participants[i].country == gold.participants[j].country)
     return _PeopleMatch(named_pairs, _one_to_one(unnamed), same)

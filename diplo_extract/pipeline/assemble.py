@@ -25,6 +25,7 @@ from diplo_extract.core.schema import (
     ThreatCategory,
 )
 from diplo_extract.pipeline.attribution import MeetingLocator
+from diplo_extract.pipeline.delegations import same_state, stands_for
 from diplo_extract.pipeline.kinds import SIDELINES
 from diplo_extract.pipeline.people import (
     as_delegation,
@@ -204,11 +205,19 @@ class Assembler:
         # "Australia" as an unnamed delegation says no more than a named Australian in the same meeting does, and
         # a "delegation" whose body holds a participant's name ("Phó Trợ lý Bộ trưởng ... Matthew H.King") is that
         # participant's title.
-        named_countries = {p.country for p in people if p.name and p.country}
-        names = [_letters(p.name) for p in people if p.name]
-        return [p for p in people if p.name or not p.organization or (
-            (p.country not in named_countries or country_named_exactly(p.organization) is None)
-            and not any(name in _letters(p.organization) for name in names))]
+        named = [p for p in people if p.name]
+        named_countries = {p.country for p in named if p.country}
+        names = [_letters(p.name) for p in named if p.name]
+        kept: list[Participant] = []
+        for p in people:
+            restated = p.organization and not p.name and (
+                (p.country in named_countries and country_named_exactly(p.organization) is not None)
+                or any(name in _letters(p.organization) for name in names)
+                or any(stands_for(p, person) for person in named)
+                or any(same_state(p, other) for other in kept))
+            if not restated:
+                kept.append(p)
+        return kept
 
     def threats(self, raw_threats: list[LLMThreat], locator: MeetingLocator) -> list[tuple[Threat, set[int]]]:
         """Threats, one per category, from the model's pass and the lexicon, with the meetings they concern."""

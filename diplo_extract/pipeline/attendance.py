@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from diplo_extract.core.llm_schema import LLMMeeting, LLMParticipant
+from diplo_extract.core.llm_schema import LLMMeeting, LLMMeetingStatus, LLMParticipant
 from diplo_extract.core.schema import MeetingKind
 from diplo_extract.pipeline.people import (
     BODY_NOUN,
@@ -254,24 +254,32 @@ _ACCOMPANYING = re.compile(r"((?:[A-Z][\w'’-]+ ){0,2}[A-Z][\w'’-]+),? (?:was
 _NEAR = 1500
 
 
-def _owners(meetings: Sequence[LLMMeeting], number: int, starts: Mapping[int, int]) -> list[int]:
+def _owners(meetings: Sequence[LLMMeeting], number: int, starts: Mapping[int, int], *,
+            held_only: bool = False) -> list[int]:
     """The meetings an attendance sentence belongs to: those of the last reporting sentence before it.
 
     A meeting and the session its people co-chaired share their sentence. A list that opens a story belongs to
-    the first meeting reported after it; either only within :data:`_NEAR` characters.
+    the first meeting reported after it; either only within :data:`_NEAR` characters. With ``held_only``, a
+    meeting the article plans is passed over: "the meeting brought together representatives" is in the past,
+    and in a story of one held meeting that meeting is the owner wherever the sentence stands.
     """
+    held = [i for i, m in enumerate(meetings) if m.status is LLMMeetingStatus.HELD]
+    if held_only and len(held) == 1:
+        return held  # a story of one meeting: its groups were there however far down they are listed
     at = starts.get(number, 0)
-    before = [m.sentence for m in meetings if m.sentence <= number]
+    meetings = [m if not held_only or m.status is LLMMeetingStatus.HELD else m.model_copy(update={"sentence": -1})
+                for m in meetings]
+    before = [m.sentence for m in meetings if 0 <= m.sentence <= number]
     if before:
         last = max(before)
         near = at - starts.get(last, 0) <= _NEAR
         return [i for i, m in enumerate(meetings) if m.sentence == last] if near else []
-    after = [i for i, m in enumerate(meetings) if starts.get(m.sentence, 0) - at <= _NEAR]
+    after = [i for i, m in enumerate(meetings) if m.sentence >= 0 and starts.get(m.sentence, 0) - at <= _NEAR]
     return after[:1]
 
 
 def with_attendees(meetings: list[LLMMeeting], attendance: Sequence[Attendance],
-                   sentences: Sequence[Sentence]) -> list[LLMMeeting]:
+                   sentences: Sequence[Sentence], *, held_only: bool = False) -> list[LLMMeeting]:
     """``meetings`` with the people of each attendance sentence added to the meeting it belongs to.
 
     A listed person's country is the one their list item names; else, in a list of the publisher's own
@@ -280,7 +288,7 @@ def with_attendees(meetings: list[LLMMeeting], attendance: Sequence[Attendance],
     starts = {sentence.number: sentence.start for sentence in sentences}
     result = list(meetings)
     for listed in attendance:
-        for index in _owners(result, listed.sentence, starts):
+        for index in _owners(result, listed.sentence, starts, held_only=held_only):
             result[index] = _joined(result[index], listed)
     return result
 

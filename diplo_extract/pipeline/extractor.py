@@ -29,6 +29,7 @@ from diplo_extract.pipeline.attendance import (
 )
 from diplo_extract.pipeline.attribution import MeetingLocator
 from diplo_extract.pipeline.delegation_lists import delegation_lists, with_delegation_lists
+from diplo_extract.pipeline.delegations import attending_groups, with_publisher_hosts
 from diplo_extract.pipeline.kinds import (
     anchored_to_report,
     host_of_separate_meetings,
@@ -119,9 +120,11 @@ class Extractor:
         # list or a document's delegation lists, read below, name its people before nameless reports are dropped.
         reported = [merged for merged in distinct if merged.status is not LLMMeetingStatus.BACKGROUND]
         reported = with_attendees(with_cochaired_sessions(reported), attendance_lists(text, sentences), sentences)
+        reported = with_attendees(reported, attending_groups(text, sentences, reported), sentences, held_only=True)
         # Attendance lists can show two reports to be one gathering ("the meeting was attended by ..." under
         # the chair's report and under the delegates' report): they are merged once more with their lists.
         reported = merge_meetings(with_delegation_lists(reported, delegation_lists(text)), split_by_code=True)
+        reported = with_publisher_hosts(reported, text, sentences)
         for nameless in [m for m in reported if not names_a_person(m.participants)]:
             # News reports a meeting by naming at least one official; a report of bodies alone ("police handed
             # over", "the ministry detained") is an operation, not a meeting.

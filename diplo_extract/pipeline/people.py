@@ -48,8 +48,8 @@ _TITLE_WORDS = frozenset([
 ])
 # Lower-case words that belong to personal names (Arabic, European and Turkic patronymic particles).
 _NAME_PARTICLES = frozenset(["bin", "bint", "ibn", "al", "el", "ad", "as", "ash", "de", "da", "del", "der", "den",
-                             "van", "von", "la", "le", "du", "dos", "das", "di", "ben", "ould", "y", "e",
-                             "оглы", "кызы", "ұлы", "қызы", "ибн", "бин", "аль", "ван", "фон", "де"])
+                             "van", "von", "la", "le", "du", "dos", "das", "di", "ben", "ould", "y", "e", "ul", "ud",
+                             "ur", "оглы", "кызы", "ұлы", "қызы", "ибн", "бин", "аль", "ван", "фон", "де"])
 _TOKEN = re.compile(r"[^\s,]+")
 
 
@@ -244,7 +244,7 @@ def clean_participant(person: LLMParticipant) -> LLMParticipant:
     """
     person = as_delegation(person)
     if not person.name.strip():
-        return person
+        return _person_in_organization(person)
     if "," in person.name:  # "Name, Title of Country": the title written after the name
         head, tail = (part.strip() for part in person.name.split(",", 1))
         if head and reads_as_name(head):
@@ -266,6 +266,26 @@ def clean_participant(person: LLMParticipant) -> LLMParticipant:
     if not title:
         return person
     return person.model_copy(update={"name": name, "title": person.title or title})
+
+
+def _person_in_organization(person: LLMParticipant) -> LLMParticipant:
+    """An unnamed entry whose "organisation" is a titled person: the name after the title.
+
+    "Azad Jammu and Kashmir Prime Minister Chaudhry Anwaar ul Haq" is Chaudhry Anwaar ul Haq. The name is the
+    run after the last word of an office (a demonym or a place opens titles too, but alone leaves a body:
+    "Chinese Communist Party"), of two or more words that read as a name and name no state.
+    """
+    tokens = _TOKEN.findall(person.organization)
+    office = [i for i, token in enumerate(tokens) if token.casefold().strip(".,'’()") in _TITLE_WORDS]
+    if not office or office[-1] >= len(tokens) - 2:
+        return person
+    rest = tokens[office[-1] + 1:]
+    name = " ".join(rest)
+    if (not reads_as_name(name) or any(is_title_token(t) or is_acronym(t) or _BODY_WORD.fullmatch(t) for t in rest)
+            or countries_in(name)):
+        return person
+    return person.model_copy(update={"name": name, "title": person.title or " ".join(tokens[:office[-1] + 1]),
+                                     "organization": ""})
 
 
 def _addressed(person: LLMParticipant) -> LLMParticipant:

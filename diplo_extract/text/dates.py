@@ -521,7 +521,10 @@ def _published_in(head: str, dateline_at: tuple[int, int] | None) -> dt.date | N
 
 # A day of the month alone inside a Chinese sentence ("大西北网讯 6日,..."), not a part of "5月6日".
 _ZH_DAY_IN_TEXT: Final = re.compile(r"(?<![\d月])(?P<day>\d{1,2})\s*[日号號](?![元])")
-_EN_WEEKDAY_IN_TEXT: Final = re.compile(r"\bon\s+(?:" + "|".join(_WEEKDAYS) + r")\b", re.I)
+# Wire style drops the "on" ("met Sunday", "called on the Prime Minister here Sunday"); a weekday without it
+# counts only capitalised, as a day's name is.
+_EN_WEEKDAY_IN_TEXT: Final = re.compile(r"\bon\s+(?:" + "|".join(_WEEKDAYS) + r")\b|\b(?-i:"
+                                        + "|".join(day.capitalize() for day in _WEEKDAYS) + r")\b(?!['’]s)", re.I)
 _EN_RELATIVE_IN_TEXT: Final = re.compile(r"\b(?:today|yesterday|the day before yesterday|the same day|"
                                          r"the next day|the following day)\b", re.I)
 
@@ -573,7 +576,22 @@ def date_phrase_in(sentence: str) -> str | None:
     return None
 
 
+# A line that is a date and nothing else ("Friday, 25 October 2013").
+_DATE_ONLY_LINE: Final = re.compile(rf"[ \t]*(?:(?:{'|'.join(_WEEKDAYS)}),?[ \t]+)?(?:{_DATE_ANY})[ \t]*\.?[ \t]*$",
+                                    re.IGNORECASE | re.MULTILINE)
+# A line of this many words is prose: the article's body has begun.
+_PROSE_WORDS = 8
+
+
 def in_publication_line(text: str, at: int) -> bool:
-    """Whether ``text[at]`` is inside the label and date of a publication line ("date 2002-10-26")."""
-    line = _PUBLICATION_LINE.match(text, text.rfind("\n", 0, at) + 1)
-    return line is not None and at < line.end()
+    """Whether ``text[at]`` is inside the label and date of a publication line ("date 2002-10-26").
+
+    A release's date written on a line of its own above the body ("Friday, 25 October 2013") is one too; the
+    same line further down (a transcript's "Thursday, 24 October 2013") dates what follows it.
+    """
+    start = text.rfind("\n", 0, at) + 1
+    line = _PUBLICATION_LINE.match(text, start)
+    if line is not None and at < line.end():
+        return True
+    return (_DATE_ONLY_LINE.match(text, start) is not None
+            and all(len(above.split()) < _PROSE_WORDS for above in text[:start].splitlines()[1:]))

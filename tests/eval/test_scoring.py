@@ -232,6 +232,18 @@ def test_delegations_match_by_organization_and_stay_out_of_participants() -> Non
     assert_score(s.fields.delegations, 1, 0, 1)
 
 
+def test_a_delegation_matches_by_its_state_or_by_a_body_named_inside_the_other() -> None:
+    g = gold(gmeeting(ZHAO, ("org:government agencies of Kyrgyzstan", "KG"), ("org:Security Council", "UZ"),
+                      ("org:UN Resident Coordinators", None)))
+    # The same state's delegation, however gold words it; one body's name inside the other's.
+    s = score_article(record(meeting(ZHAO, ("org:Kyrgyzstan", "KG"), ("org:UN Resident Coordinators' Office", None))),
+                      g)
+    assert_score(s.fields.delegations, 2, 0, 1)
+    # Another state, or the same words for another state's body, are no match.
+    s = score_article(record(meeting(ZHAO, ("org:Kazakhstan", "KZ"), ("org:Security Council", "TJ"))), g)
+    assert_score(s.fields.delegations, 0, 2, 3)
+
+
 def test_planned_meeting_is_ignored() -> None:
     g = gold(gmeeting(ZHAO, SAIF))
     s = score_article(record(meeting(ZHAO, SAIF), meeting(ZHAO, YERLAN, status="planned")), g)

@@ -12,6 +12,7 @@ from diplo_extract.text.dates import (
     ArticleDates,
     date_phrase_in,
     find_article_dates,
+    in_publication_line,
     resolve_date,
     spans_several_days,
 )
@@ -305,6 +306,8 @@ def test_foreign_publication_dates_and_months() -> None:
     ("Chiều 21.3, tại Hà Nội, Bộ trưởng đã tiếp Đại sứ.", "21.3", D(2018, 3, 22), D(2018, 3, 21)),
     ("The two ministers met on Tuesday in Baku.", "on Tuesday", D(2023, 9, 7), D(2023, 9, 5)),
     ("Кеше министрлер кездесті.", "Кеше", D(2022, 5, 18), D(2022, 5, 17)),
+    # Wire style, without "on".
+    ("The envoy also called on the President here Tuesday.", "Tuesday", D(2023, 9, 7), D(2023, 9, 5)),
 ])
 def test_the_reporting_sentence_dates_a_meeting(sentence: str, phrase: str, anchor: D, expected: D) -> None:
     assert date_phrase_in(sentence) == phrase
@@ -316,6 +319,8 @@ def test_the_reporting_sentence_dates_a_meeting(sentence: str, phrase: str, anch
     "Министр провел 12 встреч в 2020 году.",
     "Hai bên đạt 3/4 mục tiêu.",  # a share, not a date: no time-of-day word before it
     "第12次会议在北京举行。",
+    "The minister read the sunday papers.",  # a weekday alone counts capitalised, as a day's name
+    "The minister commented about Sunday's vote in Lahore.",
 ])
 def test_a_sentence_without_a_day_has_no_date_phrase(sentence: str) -> None:
     assert date_phrase_in(sentence) is None
@@ -335,3 +340,11 @@ def test_a_sentence_without_a_day_has_no_date_phrase(sentence: str) -> None:
 ])
 def test_a_span_of_days_is_told_from_one_day(phrase: str, expected: bool) -> None:
     assert spans_several_days(phrase) is expected
+
+
+def test_a_release_date_on_a_line_of_its_own_above_the_body_is_a_publication_line() -> None:
+    text = ("Visit deepens police cooperation\n\nTuesday, 14 May 2019\n\nThe minister met his counterpart this "
+            "week in Kuala Lumpur and discussed border security.\n\nTranscript\n\nMonday, 13 May 2019\n\nQ: ...")
+    assert in_publication_line(text, text.index("Tuesday, 14 May"))
+    # Below the body's first paragraph, a date line dates the transcript that follows it.
+    assert not in_publication_line(text, text.index("Monday, 13 May"))
