@@ -13,7 +13,9 @@ that holds its prefix (the article as numbered sentences), evaluates only its ow
 
 from __future__ import annotations
 
+import ctypes
 import json
+import math
 import threading
 import time
 import uuid
@@ -41,6 +43,8 @@ class CompletionRequest:
     sampler: Any  # llama_cpp._internals.LlamaSampler
     max_tokens: int
     future: Future[ChatCompletion] = field(default_factory=Future)
+    # Greedy under a grammar, the grammar first in the chain: the model's own best token is tried alone first.
+    greedy_grammar: bool = False
 
     @property
     def need(self) -> int:
@@ -69,6 +73,8 @@ class EngineCounters:
     decode_calls: int = 0
     decode_calls_shared: int = 0  # llama_decode calls that carried tokens of two or more sequences
     most_in_flight: int = 0
+    grammar_checked_first: int = 0  # tokens under a grammar taken after checking only the model's best token
+    grammar_full_passes: int = 0  # tokens under a grammar that needed the grammar over the whole vocabulary
 
 
 def _common_prefix(a: list[int], b: list[int]) -> int:
@@ -89,11 +95,13 @@ class SequenceEngine:
     def __init__(self, llama: Any, *, sequences: int, context_tokens: int, n_threads: int, model_name: str):
         # Deferred like every llama_cpp import: the package imports without the optional ``local`` extra.
         import llama_cpp
+        import numpy  # llama-cpp-python's own dependency
         from llama_cpp import _internals
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
         from llama_cpp.llama_grammar import LlamaGrammar
 
         self._llama_cpp = llama_cpp
+        self._numpy: Any = numpy
         self._internals: Any = _internals  # llama-cpp-python's wrappers carry no type hints
         self._grammar_class: Any = LlamaGrammar
         self._llama = llama
@@ -121,6 +129,7 @@ class SequenceEngine:
         self._context: Any = self._internals.LlamaContext(model=model, params=params, verbose=False)
         self._batch: Any = self._internals.LlamaBatch(n_tokens=BATCH_TOKENS, embd=0, n_seq_max=1, verbose=False)
         self._grammars: dict[str, Any] = {}
+        self._n_vocab = int(llama_cpp.llama_vocab_n_tokens(model.vocab))
         self._slots = [_Sequence(seq_id=i) for i in range(sequences)]
         self._queue: deque[CompletionRequest] = deque()
         self._wake = threading.Condition()
@@ -140,8 +149,9 @@ class SequenceEngine:
         formatted = self._formatter(messages=messages)
         prompt = self._llama.tokenize(formatted.prompt.encode("utf-8"), add_bos=not formatted.added_special,
                                       special=True)
-        request = CompletionRequest(prompt=prompt, sampler=self._sampler(response_format, temperature, seed),
-                                    max_tokens=max(1, max_tokens))
+        sampler, grammar = self._sampler(response_format, temperature, seed)
+        request = CompletionRequest(prompt=prompt, sampler=sampler, max_tokens=max(1, max_tokens),
+                                    greedy_grammar=grammar and temperature <= 0)
         if request.need > self.sequence_tokens:
             raise ExtractionRuntimeError(
                 f"a request of {len(prompt)} prompt tokens and up to {max_tokens} answer tokens does not fit the "
@@ -163,7 +173,9 @@ class SequenceEngine:
         self._batch.close()
         self._context.close()
 
-    def _sampler(self, response_format: dict[str, Any] | None, temperature: float, seed: int | None) -> Any:
+    def _sampler(self, response_format: dict[str, Any] | None, temperature: float,
+                 seed: int | None) -> tuple[Any, bool]:
+        """The sampler chain for a request, and whether it holds a grammar (always first in the chain)."""
         sampler = self._internals.LlamaSampler()
         wanted = response_format or {}
         schema = wanted.get("schema") if wanted.get("type") == "json_object" else None
@@ -179,7 +191,7 @@ class SequenceEngine:
             sampler.add_dist(0 if seed is None else seed)
         else:
             sampler.add_greedy()
-        return sampler
+        return sampler, schema is not None
 
     # -- the worker ------------------------------------------------------------------------------------
 
@@ -272,10 +284,35 @@ class SequenceEngine:
         for slot, index in wants_logits:
             self._advance(slot, index)
 
+    def _sample(self, request: CompletionRequest, index: int) -> int:
+        """The request's next token: greedy under its grammar, the grammar checked on the best token first.
+
+        Applying a grammar to every one of the vocabulary's 151,000 candidates costs about a quarter of a
+        decode step on 2 cores, and under a JSON grammar the model's own best token is nearly always allowed.
+        When it is, greedy sampling under the grammar picks it too (the first best of the allowed is the first
+        best of all), so the answer is the same token for token; only a refused token costs the full pass. This
+        is how llama.cpp's own sampler (common/sampling.cpp) does it.
+        """
+        if request.greedy_grammar:
+            logits = self._llama_cpp.llama_get_logits_ith(self._context.ctx, index)
+            best = int(self._numpy.ctypeslib.as_array(logits, shape=(self._n_vocab,)).argmax())
+            candidate = (self._llama_cpp.llama_token_data * 1)(self._llama_cpp.llama_token_data(best, logits[best],
+                                                                                               0.0))
+            one = self._llama_cpp.llama_token_data_array(
+                data=ctypes.cast(candidate, self._llama_cpp.llama_token_data_p), size=1, selected=-1, sorted=False)
+            grammar = self._llama_cpp.llama_sampler_chain_get(request.sampler.sampler, 0)
+            self._llama_cpp.llama_sampler_apply(grammar, ctypes.byref(one))
+            if math.isfinite(one.data[0].logit):
+                self._llama_cpp.llama_sampler_accept(request.sampler.sampler, best)
+                self.counters.grammar_checked_first += 1
+                return best
+            self.counters.grammar_full_passes += 1
+        return int(request.sampler.sample(self._context, index))
+
     def _advance(self, slot: _Sequence, index: int) -> None:
         request = slot.request
         assert request is not None
-        token = int(request.sampler.sample(self._context, index))
+        token = self._sample(request, index)
         vocab = self._llama._model.vocab
         if self._llama_cpp.llama_vocab_is_eog(vocab, token):
             self._finish(slot, "stop")

@@ -17,6 +17,7 @@ from support.embedded_model import needs_embedded_model
 
 from diplo_extract.backends.base import UsageMeter
 from diplo_extract.backends.embedded import EmbeddedBackend
+from diplo_extract.backends.llama_sequences import SequenceEngine
 from diplo_extract.errors import ExtractionRuntimeError
 
 pytestmark = [pytest.mark.live, needs_embedded_model]
@@ -75,6 +76,21 @@ def test_an_articles_next_question_evaluates_only_its_own_tokens(two_sequences: 
     new_evaluated = engine.counters.prompt_tokens_evaluated - evaluated
     assert new_prompt == meter.prompt_tokens > 60
     assert new_evaluated < 20, (new_evaluated, new_prompt)  # the system prompt and article were reused
+
+
+def test_the_grammar_checked_on_the_best_token_first_gives_the_full_passs_answer(
+        two_sequences: EmbeddedBackend, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = two_sequences._load()
+    before = engine.counters.grammar_checked_first
+    question = "Which two crimes did the ministers discuss?"
+    fast = _ask(two_sequences, question)
+    assert engine.counters.grammar_checked_first > before
+    # The same request with the grammar applied to the whole vocabulary at every token, as llama.cpp's chain does.
+    monkeypatch.setattr(SequenceEngine, "_sample",
+                        lambda self, request, index: int(request.sampler.sample(self._context, index)))
+    checked = engine.counters.grammar_checked_first
+    assert _ask(two_sequences, question) == fast
+    assert engine.counters.grammar_checked_first == checked
 
 
 def test_a_request_larger_than_the_context_is_refused_at_once(two_sequences: EmbeddedBackend) -> None:
