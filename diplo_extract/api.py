@@ -18,7 +18,7 @@ from pathlib import Path
 from diplo_extract.backends.config import BackendConfig, resolve_config
 from diplo_extract.backends.model_store import MODEL_PATH_ENV
 from diplo_extract.backends.registry import create_backend
-from diplo_extract.cache import cache_key, code_version, open_cache
+from diplo_extract.cache import cache_key, code_version, open_cache, result_cache_off
 from diplo_extract.core.options import ExtractOptions
 from diplo_extract.core.schema import ArticleExtraction
 from diplo_extract.pipeline import prompts
@@ -89,7 +89,7 @@ def extract_source(source: ArticleSource, *, config: BackendConfig | None = None
     stored there.
     """
     extractor = get_extractor(config, options)
-    if not use_cache:
+    if not use_cache or result_cache_off():
         return extractor.extract(source)
     cache = open_cache()
     key = _cache_key(source, extractor)

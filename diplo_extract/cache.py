@@ -24,7 +24,7 @@ from diplo_extract.core.schema import SCHEMA_VERSION, ArticleExtraction
 from diplo_extract.core.sqlite_file import PerPath, SqliteFile
 
 __all__ = ["RESULT_CACHE_ENV", "CacheInfo", "ResultCache", "cache_key", "code_version", "default_cache_path",
-           "open_cache"]
+           "open_cache", "result_cache_off"]
 
 RESULT_CACHE_ENV = "DIPLO_EXTRACT_RESULT_CACHE"
 _SCHEMA = """
@@ -40,10 +40,19 @@ CREATE TABLE IF NOT EXISTS results (
 """
 
 
+# Values of DIPLO_EXTRACT_RESULT_CACHE that turn the cache off, as for the answer cache's variable.
+_OFF = ("0", "off", "false", "no")
+
+
+def result_cache_off() -> bool:
+    """Whether ``DIPLO_EXTRACT_RESULT_CACHE`` turns the result cache off (``off``, ``0``, ``false``, ``no``)."""
+    return os.environ.get(RESULT_CACHE_ENV, "").strip().lower() in _OFF
+
+
 def default_cache_path() -> Path:
-    """``DIPLO_EXTRACT_RESULT_CACHE`` when set, else ``results.sqlite`` in the library's cache directory."""
-    override = os.environ.get(RESULT_CACHE_ENV)
-    if override:
+    """``DIPLO_EXTRACT_RESULT_CACHE`` when set to a path, else ``results.sqlite`` in the library's cache directory."""
+    override = os.environ.get(RESULT_CACHE_ENV, "").strip()
+    if override and not result_cache_off():
         return Path(override)
     return cache_dir() / "results.sqlite"
 

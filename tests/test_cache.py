@@ -83,6 +83,18 @@ def test_use_cache_false_asks_the_model_and_a_copy_elsewhere_is_named_by_its_own
     assert record.provenance.cached and record.article.source_path == str(copy)
 
 
+@pytest.mark.parametrize("value", ["off", "0", "False"])
+def test_the_environment_can_turn_the_cache_off(server: FaultServer, monkeypatch: pytest.MonkeyPatch,
+                                                 tmp_path: Path, value: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DIPLO_EXTRACT_RESULT_CACHE", value)
+    extract_file(ARTICLE)
+    asked = server.requests
+    assert not extract_file(ARTICLE).provenance.cached
+    assert server.requests == 2 * asked
+    assert not (tmp_path / value).exists()  # no cache file named after the switch
+
+
 def test_batch_shares_the_cache(server: FaultServer, tmp_path: Path) -> None:
     from diplo_extract.runs.batch import extract_files
 

@@ -75,7 +75,11 @@ def test_thirty_percent_faults_every_article_extracted_or_failed_exactly_once(
         retries += record.provenance.transport_retries
         reasks += record.provenance.validation_retries
         original = baseline[str(tmp_path / "in" / (Path(line["path"]).stem[:-3] + "-00.txt"))]
-        assert original is not None and record.meetings == original.meetings  # faults never change a result
+        assert original is not None
+        # Faults never change a result silently: a refinement whose every answer was spoilt (a question about
+        # one sentence, the agreement pass) is dropped and the record says so; the rest is the clean result.
+        lost = {w.code for w in record.warnings} & {"follow_up_failed", "agreement_pass_failed"}
+        assert record.meetings == original.meetings or lost, (line["path"], record.warnings)
     print(f"\nfault run: {stats}; in the records: {retries} transport retries, {reasks} re-asks; "
           f"ok {summary.done}, failed {summary.failed}")
     assert summary.done + summary.failed == 50 and summary.done >= 45
