@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from diplo_extract.core.paths import cache_dir
+from diplo_extract.core.paths import OFF_WORDS, cache_dir
 from diplo_extract.core.schema import SCHEMA_VERSION, ArticleExtraction
 from diplo_extract.core.sqlite_file import PerPath, SqliteFile
 
@@ -40,13 +40,9 @@ CREATE TABLE IF NOT EXISTS results (
 """
 
 
-# Values of DIPLO_EXTRACT_RESULT_CACHE that turn the cache off, as for the answer cache's variable.
-_OFF = ("0", "off", "false", "no")
-
-
 def result_cache_off() -> bool:
     """Whether ``DIPLO_EXTRACT_RESULT_CACHE`` turns the result cache off (``off``, ``0``, ``false``, ``no``)."""
-    return os.environ.get(RESULT_CACHE_ENV, "").strip().lower() in _OFF
+    return os.environ.get(RESULT_CACHE_ENV, "").strip().lower() in OFF_WORDS
 
 
 def default_cache_path() -> Path:

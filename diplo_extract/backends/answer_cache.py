@@ -23,13 +23,13 @@ from typing import Any
 
 from openai.types.chat import ChatCompletion
 
-from diplo_extract.core.paths import cache_dir
+from diplo_extract.core.paths import OFF_WORDS, cache_dir
 from diplo_extract.core.sqlite_file import PerPath, SqliteFile
 
 __all__ = ["ANSWER_CACHE_ENV", "AnswerCache", "answer_cache_path", "open_answer_cache", "request_key"]
 
 ANSWER_CACHE_ENV = "DIPLO_EXTRACT_ANSWER_CACHE"
-_OFF = ("", "0", "off", "false", "no")
+_OFF = ("", *OFF_WORDS)  # opt-in: unset is off
 _ON = ("1", "on", "true", "yes")
 
 

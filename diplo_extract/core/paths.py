@@ -8,6 +8,8 @@ from pathlib import Path
 from platformdirs import user_cache_dir
 
 CACHE_DIR_ENV = "DIPLO_EXTRACT_CACHE_DIR"
+# What turns a cache off in its environment variable (DIPLO_EXTRACT_RESULT_CACHE, DIPLO_EXTRACT_ANSWER_CACHE).
+OFF_WORDS = ("0", "off", "false", "no")
 
 
 def cache_dir() -> Path:

@@ -263,18 +263,16 @@ def _owners(meetings: Sequence[LLMMeeting], number: int, starts: Mapping[int, in
     meeting the article plans is passed over: "the meeting brought together representatives" is in the past,
     and in a story of one held meeting that meeting is the owner wherever the sentence stands.
     """
-    held = [i for i, m in enumerate(meetings) if m.status is LLMMeetingStatus.HELD]
-    if held_only and len(held) == 1:
-        return held  # a story of one meeting: its groups were there however far down they are listed
+    eligible = [i for i, m in enumerate(meetings) if not held_only or m.status is LLMMeetingStatus.HELD]
+    if held_only and len(eligible) == 1:
+        return eligible  # a story of one meeting: its groups were there however far down they are listed
     at = starts.get(number, 0)
-    meetings = [m if not held_only or m.status is LLMMeetingStatus.HELD else m.model_copy(update={"sentence": -1})
-                for m in meetings]
-    before = [m.sentence for m in meetings if 0 <= m.sentence <= number]
+    before = [meetings[i].sentence for i in eligible if meetings[i].sentence <= number]
     if before:
         last = max(before)
         near = at - starts.get(last, 0) <= _NEAR
-        return [i for i, m in enumerate(meetings) if m.sentence == last] if near else []
-    after = [i for i, m in enumerate(meetings) if m.sentence >= 0 and starts.get(m.sentence, 0) - at <= _NEAR]
+        return [i for i in eligible if meetings[i].sentence == last] if near else []
+    after = [i for i in eligible if starts.get(meetings[i].sentence, 0) - at <= _NEAR]
     return after[:1]
 
 

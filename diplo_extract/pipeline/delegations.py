@@ -142,8 +142,7 @@ def with_publisher_hosts(meetings: list[LLMMeeting], text: str, sentences: Seque
     publisher = _publisher(text)
     if not publisher:
         return meetings
-    by_number = {sentence.number: sentence for sentence in sentences}
-    passive = {number for number, sentence in by_number.items()
+    passive = {sentence.number for sentence in sentences
                if _PASSIVE_ROUND.search(text[sentence.start:sentence.end])}
     home = Counter(code for meeting in meetings if meeting.sentence not in passive
                    for person in meeting.participants if person.name.strip()
